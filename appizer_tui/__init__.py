@@ -1,0 +1,10 @@
+"""appizer-tui: watch Appizer push-notification campaigns live from a terminal."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("appizer-tui")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

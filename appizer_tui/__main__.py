@@ -1,0 +1,5 @@
+"""`python -m appizer_tui` runs the same command as `appizer-tui`."""
+
+from appizer_tui.cli import main
+
+main()

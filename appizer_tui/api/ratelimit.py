@@ -1,0 +1,74 @@
+"""The rate-limit headers every response carries, and Retry-After."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitInfo:
+    """What `X-RateLimit-Limit`, `-Remaining` and `-Reset` said, and when we heard it.
+
+    `reset_at` and `observed_at` are Unix times (seconds).
+    """
+
+    limit: int | None
+    remaining: int | None
+    reset_at: float | None
+    observed_at: float
+
+    @property
+    def seconds_to_reset(self) -> float | None:
+        """Seconds from when the headers were seen until the window resets (never negative)."""
+        if self.reset_at is None:
+            return None
+        return max(0.0, self.reset_at - self.observed_at)
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def parse_rate_limit(headers: Mapping[str, str], now: float) -> RateLimitInfo | None:
+    """The rate-limit headers of one response, or None when it carried none of them."""
+    limit = _int_header(headers, "x-ratelimit-limit")
+    remaining = _int_header(headers, "x-ratelimit-remaining")
+    reset = _int_header(headers, "x-ratelimit-reset")
+    if limit is None and remaining is None and reset is None:
+        return None
+    return RateLimitInfo(
+        limit=limit, remaining=remaining, reset_at=float(reset) if reset else None, observed_at=now
+    )
+
+
+MAX_RETRY_AFTER = 3600.0
+
+
+def parse_retry_after(raw: str | None, now: float) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP-date.
+
+    Bounded to an hour, so a hostile or broken server cannot park the viewer for ever.
+    """
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return min(float(raw), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)

@@ -1,0 +1,37 @@
+"""The one function that makes untrusted text inert before it reaches any output.
+
+Everything that comes from the server or the user (ids, messages, codes, statuses) goes through
+`safe_text()` before the viewer, the plain printers or an export shows it. Rich markup is handled
+by the callers (they render `Text`/`Content`, never markup strings); this module removes what a
+terminal would act on: C0 controls but tab and newline, DEL, C1 controls (including a bare 0x9B
+CSI), and the Unicode bidi overrides that can reorder what a reader sees. ESC is replaced, so no
+escape sequence (CSI, OSC 8/52, DCS, APC) can reach the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 (minus \t and \n), DEL, C1, and the bidi embedding/override/isolate characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _show(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(value: object, *, max_length: int = 2000, one_line: bool = True) -> str:
+    """Return `value` as text a terminal will only display.
+
+    Unsafe characters are shown escaped (`\\x1b`, `\\u202e`) so the reader sees that something was
+    there. With `one_line` (the default) tabs and newlines are escaped too. Text longer than
+    `max_length` is cut and ends with an ellipsis.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > max_length:
+        text = text[: max_length - 1] + "\u2026"
+    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
+    return pattern.sub(_show, text)
