@@ -2,4 +2,4 @@
 
 from appizer_tui.cli import main
 
-main()
+main(prog_name="appizer-tui")

@@ -1,0 +1,111 @@
+"""The `appizer-tui` command.
+
+A bare `appizer-tui [OPTIONS] [CAMPAIGN_ID]...` opens the live viewer (or, when stdout is not a
+terminal, behaves like `watch`); the subcommands are `status`, `watch`, `export` and `sim`. Heavy
+modules (Textual, the simulator's web stack) are imported only by the commands that need them, so
+`--version`, `status` and `export` start fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+import click
+
+from appizer_tui import __version__
+from appizer_tui.cli_common import (
+    connection_options,
+    open_connection,
+    parse_campaign_ids,
+)
+
+_SUBCOMMANDS = ("status", "watch", "export", "sim", "view")
+
+
+class _ViewerByDefault(click.Group):
+    """A group whose default command is `view`, so options and ids can follow the bare command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first not in self.commands and first not in ("--help", "-h", "--version"):
+            args = ["view", *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [CAMPAIGN_ID]... | COMMAND [ARGS]...")
+
+
+@click.group(
+    cls=_ViewerByDefault,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Run `appizer-tui view --help` for the viewer's options (they work on the bare "
+    "command too). Try it without an account: `appizer-tui --demo`.",
+)
+@click.version_option(__version__, "--version", prog_name="appizer-tui")
+def main() -> None:
+    """Watch Appizer push-notification campaigns live from a terminal.
+
+    With no command, opens the live viewer on the given campaign ids plus the saved watchlist.
+    """
+
+
+@main.command("status")
+@connection_options
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one element per id.")
+@click.argument("campaign_ids", nargs=-1, metavar="CAMPAIGN_ID...")
+def status_command(campaign_ids: tuple[str, ...], as_json: bool, **connection: Any) -> None:
+    """Fetch each campaign once and print its status.
+
+    \b
+    Exit status:
+      0  every campaign was fetched
+      3  the API key was refused (401/403)
+      4  some campaign id was not found
+      5  rate limited (429)
+      6  server error, network failure or invalid response
+      2  usage error (bad flag, bad id, no key)
+    When several kinds occur, the first in the order 3, 5, 6, 4 decides.
+    """
+    from appizer_tui.plain.status import exit_status, fetch_all, to_json, to_table
+
+    ids = parse_campaign_ids(campaign_ids)
+    with open_connection(**connection) as conn:
+        ids = ids or list(conn.demo_ids)
+        if not ids:
+            raise click.UsageError("give at least one CAMPAIGN_ID")
+
+        async def run() -> list[Any]:
+            async with conn.make_client() as client:
+                return await fetch_all(client, ids)
+
+        outcomes = asyncio.run(run())
+    click.echo(to_json(ids, outcomes) if as_json else to_table(ids, outcomes))
+    sys.exit(exit_status(outcomes))
+
+
+def _register_lazy_commands() -> None:
+    """Commands whose modules are imported only to run them (or to show their help)."""
+    try:
+        from appizer_tui.plain.commands import export_command, watch_command
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    else:
+        main.add_command(watch_command, "watch")
+        main.add_command(export_command, "export")
+    try:
+        from appizer_tui.sim.command import sim_command
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        main.add_command(sim_command, "sim")
+    try:
+        from appizer_tui.viewer_command import view_command
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        main.add_command(view_command, "view")
+
+
+_register_lazy_commands()

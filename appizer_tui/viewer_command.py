@@ -1,0 +1,110 @@
+"""`appizer-tui [OPTIONS] [CAMPAIGN_ID]...`: the live viewer, wired to the engine and the store.
+
+When stdout is not a terminal the same invocation runs `watch` instead, so a pipe or a log file gets
+plain lines rather than a full-screen app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appizer_tui.cli_common import (
+    EXIT_INTERRUPTED,
+    connection_options,
+    open_connection,
+    parse_campaign_ids,
+    stdout_is_terminal,
+)
+
+
+@click.command("view")
+@connection_options
+@click.option("--interval", type=float, metavar="SECONDS", help="Seconds between polls (1-300).")
+@click.option("--max-rpm", type=float, metavar="N", help="Requests per minute the viewer may plan.")
+@click.option("--budget-share", type=float, metavar="F", help="Share of the key's rate budget.")
+@click.option(
+    "--alert-failure-rate",
+    type=float,
+    metavar="F",
+    help="Highlight and alert when a campaign's failure rate exceeds F (default 0.05).",
+)
+@click.option("--watchlist", metavar="PATH", help="Watchlist file (default: user state dir).")
+@click.option("--no-persist", is_flag=True, help="Neither read nor write the watchlist file.")
+@click.option("--export-dir", metavar="DIR", help="Where `e` writes exports (default: here).")
+@click.argument("campaign_ids", nargs=-1, metavar="[CAMPAIGN_ID]...")
+def view_command(
+    campaign_ids: tuple[str, ...],
+    no_persist: bool,
+    **options: Any,
+) -> None:
+    """Open the live viewer on CAMPAIGN_IDs plus the saved watchlist."""
+    ids = parse_campaign_ids(campaign_ids)
+    if not stdout_is_terminal():
+        from appizer_tui.plain.commands import run_watch_from_viewer_options
+
+        sys.exit(run_watch_from_viewer_options(ids, **options))
+    with open_connection(**options) as conn:
+        if conn.demo:
+            ids = ids or list(conn.demo_ids)
+            # The demo never touches the user's own watchlist.
+            no_persist = True
+        sys.exit(_run_viewer(conn, ids, persist=not no_persist))
+
+
+def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
+    from appizer_tui.polling.clock import SystemClock
+    from appizer_tui.polling.engine import Poller
+    from appizer_tui.state import watchlist
+    from appizer_tui.state.store import CampaignStore
+    from appizer_tui.ui.app import AppizerApp
+    from appizer_tui.ui.options import ViewerOptions
+
+    settings = conn.settings
+    watchlist_path: Path | None = settings.watchlist_path if persist else None
+    saved: list[str] = []
+    warning: str | None = None
+    if watchlist_path is not None:
+        try:
+            saved = list(watchlist.load(watchlist_path))
+        except watchlist.WatchlistError as exc:
+            warning = str(exc)
+    all_ids = list(dict.fromkeys([*saved, *ids]))
+    clock = SystemClock()
+
+    async def run() -> int:
+        client = conn.make_client(wall_clock=clock.wall)
+        store = CampaignStore(interval=settings.interval)
+        poller = Poller(
+            client,
+            store,
+            clock,
+            interval=settings.interval,
+            max_rpm=settings.max_rpm,
+            budget_share=settings.budget_share,
+        )
+        poller.add(*all_ids)
+        options = ViewerOptions(
+            base_url=settings.base_url,
+            demo=conn.demo,
+            key_masked=settings.api_key.masked if settings.api_key else None,
+            alert_failure_rate=settings.alert_failure_rate,
+            export_dir=settings.export_dir,
+            watchlist_path=watchlist_path,
+            startup_warning=warning,
+        )
+        app = AppizerApp(store=store, poller=poller, clock=clock, options=options)
+        try:
+            code = await app.run_async()
+        finally:
+            await client.aclose()
+        return code if isinstance(code, int) else 0
+
+    try:
+        return asyncio.run(run())
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
