@@ -9,6 +9,7 @@ modules (Textual, the simulator's web stack) are imported only by the commands t
 from __future__ import annotations
 
 import asyncio
+import difflib
 import sys
 from typing import Any
 
@@ -30,11 +31,20 @@ class _ViewerByDefault(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         first = args[0] if args else None
         if first not in self.commands and first not in ("--help", "-h", "--version"):
+            if first is not None and not first.startswith("-"):
+                _refuse_mistyped_command(first, list(self.commands))
             args = ["view", *args]
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[OPTIONS] [CAMPAIGN_ID]... | COMMAND [ARGS]...")
+
+
+def _refuse_mistyped_command(word: str, commands: list[str]) -> None:
+    """`appizer-tui stauts c1` should not open the viewer on a campaign called "stauts"."""
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.75)
+    if close and "_" not in word:
+        raise click.UsageError(f"no such command {word!r}; did you mean {close[0]!r}?")
 
 
 @click.group(
