@@ -1,0 +1,80 @@
+"""What the store tells its listeners. Each event is a small frozen fact; read the store for more.
+
+Order for one successful poll: `CampaignUpdated`, then `CampaignFinished` if the status just became
+terminal, then `FailureAlert` if the failure rate just crossed the threshold. A failed poll sends
+`CampaignErrored`. Schedule-only changes (phase, next poll time, expected interval) send
+`CampaignUpdated(changed=False)`. Nothing is sent for a campaign after its `CampaignRemoved`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from appizer_tui.api.models import CampaignStatus
+from appizer_tui.state.model import ErrorInfo
+
+
+@dataclass(frozen=True, slots=True)
+class _CampaignEvent:
+    campaign_id: str
+
+    @property
+    def id(self) -> str:
+        """The campaign id (short name)."""
+        return self.campaign_id
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignAdded(_CampaignEvent):
+    """A campaign joined the watchlist."""
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRemoved(_CampaignEvent):
+    """A campaign left the watchlist; its view and history are gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignUpdated(_CampaignEvent):
+    """The campaign's view changed. `changed` is True when status or counters differ from the
+    previous fetch (a new poll with the same numbers, or a schedule change, has False)."""
+
+    changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignErrored(_CampaignEvent):
+    """A poll of this campaign failed; `error` is now on its view."""
+
+    error: ErrorInfo
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignFinished(_CampaignEvent):
+    """The campaign's status became terminal (completed, failed or cancelled)."""
+
+    status: CampaignStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FailureAlert(_CampaignEvent):
+    """The failure rate (failed / total) reached the store's alert threshold; raised once."""
+
+    failure_rate: float
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalChanged:
+    """`store.global_state()` changed: pause, auth error, 429 pause, offline, or budget."""
+
+
+StoreEvent = (
+    CampaignAdded
+    | CampaignRemoved
+    | CampaignUpdated
+    | CampaignErrored
+    | CampaignFinished
+    | FailureAlert
+    | GlobalChanged
+)
+"""Everything a store listener can receive."""
