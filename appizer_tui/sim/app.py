@@ -178,16 +178,16 @@ class Simulator:
 
     async def _respond(self, request: Request) -> Response:
         self.requests_served += 1
+        segments = _segments(request.scope)
+        campaign_id = _campaign_id(segments)
+        if campaign_id is not None and self.scenario.get(campaign_id) is not None:
+            self._per_campaign[campaign_id] += 1
         if self._down == "reset":
             return _ResetResponse(encode_json(_UNAVAILABLE), 503, media_type="application/json")
         if self._down == "unavailable":
             return JSONResponse(_UNAVAILABLE, 503)
-        segments = _segments(request.scope)
         if request.method == "GET" and request.url.path in INFO_PATHS:
             return JSONResponse(self._info())
-        campaign_id = _campaign_id(segments)
-        if campaign_id is not None and self.scenario.get(campaign_id) is not None:
-            self._per_campaign[campaign_id] += 1
         kind = self.chaos.pick(self._rng)
         if kind is not None:
             self.chaos_served[kind] += 1
