@@ -82,8 +82,8 @@ def progress_text(campaign: Campaign) -> str:
 _HEADER = (
     "CAMPAIGN",
     "STATUS",
+    "DONE/TOTAL",
     "PROGRESS",
-    "DONE",
     "DELIVERED",
     "OPENED",
     "CLICKED",

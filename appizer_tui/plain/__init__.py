@@ -1,0 +1,1 @@
+"""The scriptable front ends (status, watch, export): plain text, JSON lines, CSV. No Textual."""

@@ -1,0 +1,271 @@
+"""The `watch` and `export` click commands (cli.py registers them).
+
+Only click and the shared CLI helpers are imported at module level: the engine, the store and the
+exporters are imported when a command runs, so `appizer-tui --help` stays fast and no command here
+ever pulls in Textual, plotext or the simulator's web stack (unless --demo asks for it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appizer_tui.cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    Connection,
+    connection_options,
+    open_connection,
+    parse_campaign_ids,
+)
+from appizer_tui.safe_text import safe_text
+
+_POSITIVE = click.FloatRange(min=0, min_open=True)
+
+
+def _prepare_streams() -> None:
+    """Never die on a character the terminal's encoding lacks: escape it instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _silence_closed_stdout() -> None:
+    """After the reader went away (`| head`), point stdout at /dev/null so the interpreter's
+    final flush does not print a BrokenPipeError traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def watch_main(
+    conn: Connection,
+    campaign_ids: Sequence[str],
+    *,
+    fmt: str = "text",
+    exit_status: bool = False,
+    timeout_seconds: float | None = None,
+) -> int:
+    """Run `watch` to the end with the connection's settings (interval, max_rpm, budget_share)
+    and return its exit status. Blocks; owns its event loop and its client."""
+    from appizer_tui.plain.watch import SIGPIPE_EXIT, run_watch
+    from appizer_tui.polling.clock import SystemClock
+
+    settings = conn.settings
+    clock = SystemClock()
+
+    async def run() -> int:
+        client = conn.make_client(wall_clock=clock.wall)
+        try:
+            return await run_watch(
+                client,
+                campaign_ids,
+                interval=settings.interval,
+                fmt=fmt,
+                exit_status=exit_status,
+                timeout_seconds=timeout_seconds,
+                max_rpm=settings.max_rpm,
+                budget_share=settings.budget_share,
+                clock=clock,
+            )
+        finally:
+            await client.aclose()
+
+    _prepare_streams()
+    try:
+        code = asyncio.run(run())
+    except KeyboardInterrupt:  # a second Ctrl+C while shutting down
+        return EXIT_INTERRUPTED
+    if code == SIGPIPE_EXIT:
+        _silence_closed_stdout()
+    return code
+
+
+_WATCH_HELP = """Follow CAMPAIGN_IDs until each is completed, failed, cancelled or not found.
+
+Uses the same engine, rate budget and backoff as the viewer. `--format text` prints one line per
+change (time, id, status, sent+failed/total, delivered, opened, clicked, failed, delivery/open/click
+rates), a line when a campaign finishes, errors and retries on stderr, and a summary table at the
+end (also on Ctrl+C). `--format jsonl` prints one JSON object per event, flushed per line:
+{"event": "update"|"terminal"|"error", "at": ISO-8601, "campaign": {API fields}, "metrics": {...}};
+error events carry "campaign_id" (null when every campaign is affected) and "error".
+
+With --demo and no ids, watches the demo campaigns.
+
+\b
+Exit status with --exit-status (the first that applies wins):
+  3    the API key was refused (401/403); watch stops at once
+  4    some campaign was not found
+  1    some campaign failed or was cancelled
+  124  --timeout passed before every campaign finished
+  0    every campaign completed
+Without --exit-status: 0, or 3 on an auth error.
+Always: 2 usage error; 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (128 + signal);
+141 when the output pipe closed.
+"""
+
+
+@click.command("watch", help=_WATCH_HELP)
+@connection_options
+@click.option("--interval", type=float, metavar="SECONDS", help="Seconds between polls (1-300).")
+@click.option(
+    "--exit-status", is_flag=True, help="Exit non-zero when a campaign fails (see below)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="Lines for people, or JSON lines for jq and log shippers.",
+)
+@click.option("--timeout", type=_POSITIVE, metavar="SECONDS", help="Give up after SECONDS.")
+@click.option("--max-rpm", type=float, metavar="N", help="Requests per minute watch may plan.")
+@click.option("--budget-share", type=float, metavar="F", help="Share of the key's rate budget.")
+@click.argument("campaign_ids", nargs=-1, metavar="CAMPAIGN_ID...")
+def watch_command(
+    campaign_ids: tuple[str, ...],
+    interval: float | None,
+    exit_status: bool,
+    fmt: str,
+    timeout: float | None,
+    max_rpm: float | None,
+    budget_share: float | None,
+    **connection: Any,
+) -> None:
+    """See _WATCH_HELP."""
+    ids = parse_campaign_ids(campaign_ids)
+    with open_connection(
+        **connection, interval=interval, max_rpm=max_rpm, budget_share=budget_share
+    ) as conn:
+        ids = ids or list(conn.demo_ids)
+        if not ids:
+            raise click.UsageError("give at least one CAMPAIGN_ID")
+        code = watch_main(conn, ids, fmt=fmt, exit_status=exit_status, timeout_seconds=timeout)
+    sys.exit(code)
+
+
+def _saved_watchlist(path: str | None) -> list[str]:
+    """The viewer's saved ids, read only; an unreadable list is no reason to fail a pipe."""
+    try:
+        from appizer_tui.config import default_watchlist_path
+        from appizer_tui.state import watchlist
+    except ImportError:
+        return []
+    try:
+        target = Path(path).expanduser() if path else default_watchlist_path()
+        return watchlist.load_watchlist(target)
+    except Exception as exc:  # noqa: BLE001 - reported, then ignored
+        click.echo(f"appizer-tui: ignoring the watchlist: {safe_text(exc)}", err=True)
+        return []
+
+
+def run_watch_from_viewer_options(
+    campaign_ids: Sequence[str], *, no_persist: bool = False, **options: Any
+) -> int:
+    """`appizer-tui [OPTIONS] [ID]...` with stdout not a terminal: watch in text format.
+
+    `options` are the viewer's (connection flags, interval, max_rpm, budget_share, and the
+    viewer-only ones, which only matter for settings). With no ids: the demo's ids under --demo,
+    else the saved watchlist (unless `no_persist`).
+    """
+    with open_connection(**options) as conn:
+        ids = list(campaign_ids) or list(conn.demo_ids)
+        if not ids and not no_persist and not conn.demo:
+            ids = _saved_watchlist(options.get("watchlist"))
+        if not ids:
+            raise click.UsageError(
+                "no campaign to watch: give CAMPAIGN_IDs (stdout is not a terminal, so "
+                "appizer-tui runs `watch` instead of the viewer)"
+            )
+        return watch_main(conn, ids)
+
+
+_EXPORT_HELP = """Fetch each CAMPAIGN_ID once (concurrently) and write CSV or a JSON array.
+
+\b
+Columns (CSV header and JSON keys): campaign_id, status, created_at, sent_at,
+completed_at, total_recipients, sent, delivered, opened, clicked, failed,
+delivery_rate, open_rate, click_rate, failure_rate, fetched_at.
+Times are ISO 8601 UTC; rates are fractions 0..1 (the API's, else the docs'
+formula); empty (null) means unknown. Server text starting with = + - @ gets a
+leading ' so spreadsheets never run it as a formula.
+
+--history writes sample rows (campaign_id, time, total_recipients, sent, delivered, opened,
+clicked, failed, progress, delivery_rate, open_rate, click_rate, failure_rate, throughput), the
+layout the viewer's `e` key uses for a campaign's history. A one-shot export has one sample per
+campaign; to record a series from a script, use `watch --format jsonl`.
+
+Writes to stdout unless --output is given. A file is written atomically and an existing file is
+never replaced unless --force is given. Campaigns that cannot be fetched are reported on stderr
+and left out. With --demo and no ids, exports the demo campaigns.
+
+\b
+Exit status:
+  0  every campaign was exported
+  3  the API key was refused (401/403)
+  4  some campaign id was not found
+  5  rate limited (429)
+  6  server error, network failure or invalid response
+  2  usage error, or --output exists and --force was not given
+  1  the file could not be written
+"""
+
+
+@click.command("export", help=_EXPORT_HELP)
+@connection_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="CSV with a header row, or a JSON array of objects.",
+)
+@click.option("--history", is_flag=True, help="Write sampled history rows (see below).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.argument("campaign_ids", nargs=-1, metavar="CAMPAIGN_ID...")
+def export_command(
+    campaign_ids: tuple[str, ...],
+    fmt: str,
+    history: bool,
+    output: Path | None,
+    force: bool,
+    **connection: Any,
+) -> None:
+    """See _EXPORT_HELP."""
+    from appizer_tui.plain.export_cli import run_export
+
+    ids = parse_campaign_ids(campaign_ids)
+    if output is not None and output.exists() and not force:
+        # Checked before any request, and again (atomically) when the file is written.
+        click.echo(
+            f"appizer-tui: {safe_text(str(output))} already exists; not overwriting it "
+            "(pass --force to replace it)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    with open_connection(**connection) as conn:
+        ids = ids or list(conn.demo_ids)
+        if not ids:
+            raise click.UsageError("give at least one CAMPAIGN_ID")
+        _prepare_streams()
+        code = run_export(conn, ids, fmt=fmt, history=history, output=output, force=force)
+    sys.exit(code)
