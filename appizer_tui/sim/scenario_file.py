@@ -31,6 +31,7 @@ Campaign keys (all but the first two optional; see `CampaignSpec`):
     send_duration          duration >= 1 s: time to send to everyone
     stop_fraction          0..1: when a failed or cancelled campaign stops (share of send_duration)
     created_ago            duration: how long before the start the campaign was created
+                           (default: two minutes before sending began or the start)
     failure_rate           0..1: share of recipients whose send fails
     delivery_rate          0..1: delivered / sent
     open_rate, click_rate  0..1: opened / delivered and clicked / delivered, reached over time

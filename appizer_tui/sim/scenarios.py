@@ -43,6 +43,7 @@ OUTCOMES: tuple[Outcome, ...] = ("completed", "failed", "cancelled")
 DEFAULT_EPOCH = 1705314600.0
 """2024-01-15T10:30:00Z, the docs' example `created_at`: the default start of simulated time."""
 MAX_ID_LENGTH = 128
+DEFAULT_QUEUE_SECONDS = 120.0
 
 
 class ScenarioError(ValueError):
@@ -84,8 +85,9 @@ class CampaignSpec:
     """How long sending to every recipient takes."""
     stop_fraction: float = 0.5
     """For failed and cancelled campaigns: the share of `send_duration` after which it stops."""
-    created_ago: float = 120.0
-    """How long before the simulator's start the campaign was created."""
+    created_ago: float | None = None
+    """How long before the simulator's start the campaign was created. None: two minutes before
+    sending began, or before the start if that is earlier."""
     failure_rate: float = 0.004
     delivery_rate: float = 0.965
     open_rate: float = 0.36
@@ -120,12 +122,19 @@ class CampaignSpec:
             raise ScenarioError("must be between 0 seconds and 1 hour", key="delivery_lag")
         if not math.isfinite(self.start_after):
             raise ScenarioError("must be a finite number of seconds", key="start_after")
-        if not (math.isfinite(self.created_ago) and -self.created_ago <= self.start_after):
+        if not (math.isfinite(self.created_offset) and -self.created_offset <= self.start_after):
             raise ScenarioError(
                 "the campaign must be created before sending begins "
                 "(need -created_ago <= start_after)",
                 key="created_ago",
             )
+
+    @property
+    def created_offset(self) -> float:
+        """`created_ago`, or its default."""
+        if self.created_ago is not None:
+            return self.created_ago
+        return max(0.0, -self.start_after) + DEFAULT_QUEUE_SECONDS
 
     @property
     def sending_share(self) -> float:
@@ -256,7 +265,7 @@ def campaign_at(
         campaign_id=spec.campaign_id,
         status=status,
         raw_status=status.value,
-        created_at=_wall(epoch, -spec.created_ago, speed),
+        created_at=_wall(epoch, -spec.created_offset, speed),
         sent_at=_wall(epoch, spec.start_after, speed) if sending_began else None,
         completed_at=(
             _wall(epoch, spec.send_end, speed) if status is CampaignStatus.COMPLETED else None
