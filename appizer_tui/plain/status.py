@@ -18,6 +18,8 @@ from appizer_tui.cli_common import (
     EXIT_UNAVAILABLE,
 )
 from appizer_tui.safe_text import safe_text
+from appizer_tui.state.format import format_count, format_percent, status_word
+from appizer_tui.state.metrics import compute_metrics
 
 Outcome = Campaign | AppizerError
 
@@ -65,10 +67,6 @@ def to_json(campaign_ids: Sequence[str], outcomes: Sequence[Outcome]) -> str:
     return json.dumps(items, indent=2, ensure_ascii=True)
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
-
-
 _COLUMNS = (
     "CAMPAIGN",
     "STATUS",
@@ -88,20 +86,20 @@ def _row(campaign_id: str, outcome: Outcome) -> list[str]:
     if isinstance(outcome, AppizerError):
         reason = f"{outcome.title}: {outcome.message}"
         return [safe_text(campaign_id, max_length=40), "ERROR", safe_text(reason, max_length=80)]
-    stats, rates = outcome.stats, outcome.rates
-    done = stats.sent + stats.failed
+    stats = outcome.stats
+    metrics = compute_metrics(outcome)
     return [
         safe_text(outcome.campaign_id, max_length=40),
-        safe_text(outcome.raw_status, max_length=20),
-        f"{done:,}/{stats.total_recipients:,}",
-        f"{stats.sent:,}",
-        f"{stats.delivered:,}",
-        f"{stats.opened:,}",
-        f"{stats.clicked:,}",
-        f"{stats.failed:,}",
-        _percent(rates.delivery_rate),
-        _percent(rates.open_rate),
-        _percent(rates.click_rate),
+        safe_text(status_word(outcome.status, outcome.raw_status), max_length=20),
+        f"{format_count(stats.sent + stats.failed)}/{format_count(stats.total_recipients)}",
+        format_count(stats.sent),
+        format_count(stats.delivered),
+        format_count(stats.opened),
+        format_count(stats.clicked),
+        format_count(stats.failed),
+        format_percent(metrics.delivery_rate),
+        format_percent(metrics.open_rate),
+        format_percent(metrics.click_rate),
     ]
 
 
