@@ -47,7 +47,7 @@ def view_command(
     if not stdout_is_terminal():
         from appizer_tui.plain.commands import run_watch_from_viewer_options
 
-        sys.exit(run_watch_from_viewer_options(ids, **options))
+        sys.exit(run_watch_from_viewer_options(ids, no_persist=no_persist, **options))
     with open_connection(**options) as conn:
         if conn.demo:
             ids = ids or list(conn.demo_ids)
@@ -70,7 +70,7 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
     warning: str | None = None
     if watchlist_path is not None:
         try:
-            saved = list(watchlist.load(watchlist_path))
+            saved = watchlist.load_watchlist(watchlist_path)
         except watchlist.WatchlistError as exc:
             warning = str(exc)
     all_ids = list(dict.fromkeys([*saved, *ids]))
