@@ -1,0 +1,161 @@
+"""The viewer's intents (add, remove, persist, export, copy) applied to the engine and files.
+
+No Textual here: screens call these and show the outcome. File writes are synchronous and meant
+to run in a thread worker so a slow disk never stalls a key press.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from appizer_tui.api.client import InvalidCampaignIdError, validate_campaign_id
+from appizer_tui.safe_text import safe_text
+from appizer_tui.state import format as fmt
+from appizer_tui.state import watchlist
+from appizer_tui.state.store import CampaignStore, CampaignView
+from appizer_tui.ui.options import ViewerOptions
+
+if TYPE_CHECKING:
+    from appizer_tui.polling.engine import Poller
+
+log = logging.getLogger(__name__)
+
+MAX_IDS_AT_ONCE = 1000
+"""More ids than this in one add are refused (a paste gone wrong)."""
+
+
+@dataclass(frozen=True)
+class AddPlan:
+    """What an add would do: ids to watch, ids refused with a reason, ids already watched."""
+
+    valid: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()
+    already: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line for the add dialog and the toast (ids made safe for display)."""
+        parts = []
+        if self.valid:
+            parts.append(f"{len(self.valid)} to add")
+        if self.already:
+            parts.append(f"{len(self.already)} already watched")
+        for campaign_id, reason in self.refused[:3]:
+            parts.append(f"refused {safe_text(campaign_id, max_length=40)!s}: {reason}")
+        if len(self.refused) > 3:
+            parts.append(f"{len(self.refused) - 3} more refused")
+        return "; ".join(parts)
+
+
+def plan_add(text: str, watched: Iterable[str]) -> AddPlan:
+    """Split `text` on spaces and commas and sort each piece into valid, refused or already."""
+    known = set(watched)
+    valid: dict[str, None] = {}
+    refused: list[tuple[str, str]] = []
+    already: list[str] = []
+    pieces = [p for p in text.replace(",", " ").split() if p]
+    for index, piece in enumerate(pieces):
+        if index >= MAX_IDS_AT_ONCE:
+            refused.append((piece, f"more than {MAX_IDS_AT_ONCE} ids at once"))
+            continue
+        try:
+            campaign_id = validate_campaign_id(piece)
+        except InvalidCampaignIdError as exc:
+            refused.append((piece, str(exc)))
+            continue
+        if watchlist.looks_like_api_key(campaign_id):
+            refused.append((campaign_id[:8] + "\u2026", "that looks like an API key (press k)"))
+        elif campaign_id in known:
+            already.append(campaign_id)
+        else:
+            valid.setdefault(campaign_id, None)
+    return AddPlan(tuple(valid), tuple(refused), tuple(already))
+
+
+@dataclass
+class Controller:
+    """Applies the user's intents; holds no UI state."""
+
+    store: CampaignStore
+    poller: Poller
+    options: ViewerOptions
+    persist_errors: list[str] = field(default_factory=list)
+
+    def add(self, ids: Sequence[str]) -> None:
+        """Start watching `ids` (already validated)."""
+        if ids:
+            self.poller.add(*ids)
+
+    def remove(self, campaign_id: str) -> None:
+        """Stop watching `campaign_id`."""
+        self.poller.remove(campaign_id)
+
+    def persist(self, ids: Sequence[str], removed: Sequence[str] = ()) -> str | None:
+        """Save the watchlist: `ids` (the store's, read on the UI thread) merged with the file,
+        minus `removed`. Blocking and thread-safe; returns an error text or None."""
+        path = self.options.watchlist_path
+        if path is None:
+            return None
+        try:
+            watchlist.merge_save(path, ids, removed=removed)
+        except OSError as exc:
+            log.warning("cannot save the watchlist %s: %s", path, exc)
+            return f"cannot save the watchlist {path}: {exc.strerror or exc.__class__.__name__}"
+        return None
+
+    def render_export(
+        self, what: str, file_format: str, campaign_id: str | None, now: float
+    ) -> tuple[Path, bytes]:
+        """The export's path and bytes, computed on the UI thread (the store is not shared with
+        threads); `write_export` then writes them in a thread."""
+        from appizer_tui.plain import export as exports
+        from appizer_tui.plain.files import timestamped_export_path
+
+        directory = self.options.export_dir
+        if what == "history" and campaign_id is not None:
+            records = exports.store_history_records(self.store, campaign_id)
+            text = exports.render(exports.HISTORY_COLUMNS, records, file_format)
+            prefix = f"{campaign_id}-history"
+        else:
+            records = exports.store_campaign_records(self.store)
+            text = exports.render(exports.CAMPAIGN_COLUMNS, records, file_format)
+            prefix = "campaigns"
+        path = timestamped_export_path(directory, prefix, file_format, now)
+        return path, text.encode("utf-8")
+
+    @staticmethod
+    def write_export(path: Path, data: bytes) -> Path:
+        """Write an export atomically, never over an existing file (blocking)."""
+        from appizer_tui.plain.files import atomic_write_bytes
+
+        return atomic_write_bytes(path, data)
+
+
+def clipboard_text(view: CampaignView) -> str:
+    """The campaign's id and figures as plain text, for `y` (OSC 52)."""
+    lines = [safe_text(view.campaign_id)]
+    campaign = view.campaign
+    if campaign is None:
+        lines.append("no data yet")
+        return "\n".join(lines)
+    stats = campaign.stats
+    m = view.metrics
+    lines.append(
+        f"status {safe_text(campaign.raw_status, max_length=40)}"
+        f", progress {fmt.format_percent(m.progress)}"
+        f" ({fmt.format_count(stats.sent + stats.failed)}"
+        f"/{fmt.format_count(stats.total_recipients)})"
+    )
+    lines.append(
+        f"sent {fmt.format_count(stats.sent)}, delivered {fmt.format_count(stats.delivered)}"
+        f", opened {fmt.format_count(stats.opened)}, clicked {fmt.format_count(stats.clicked)}"
+        f", failed {fmt.format_count(stats.failed)}"
+    )
+    lines.append(
+        f"delivery {fmt.format_percent(m.delivery_rate)}, open {fmt.format_percent(m.open_rate)}"
+        f", click {fmt.format_percent(m.click_rate)}, failure {fmt.format_percent(m.failure_rate)}"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""`a`: a modal to add one or more campaign ids, validated as you type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from appizer_tui.ui.controller import AddPlan, plan_add
+
+
+class AddCampaignsScreen(ModalScreen[AddPlan | None]):
+    """Returns the AddPlan on Enter (valid ids are added, refused ones reported), None on Esc."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="add.cancel"),
+    ]
+
+    def __init__(self, watched: Iterable[str]) -> None:
+        super().__init__()
+        self._watched = tuple(watched)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled("Add campaigns", "bold"), classes="dialog-title")
+            yield Static(
+                Content("Campaign ids, separated by spaces or commas (Enter adds, Esc cancels)."),
+                classes="dialog-help",
+            )
+            yield Input(placeholder="camp_123 camp_456", id="add-input", select_on_focus=False)
+            yield Static(Content(""), id="add-preview", classes="dialog-preview")
+
+    @on(Input.Changed, "#add-input")
+    def _preview(self, event: Input.Changed) -> None:
+        plan = plan_add(event.value, self._watched)
+        preview = self.query_one("#add-preview", Static)
+        style = "$text-error" if plan.refused else "$text-muted"
+        preview.update(Content.styled(plan.summary(), style))
+
+    @on(Input.Submitted, "#add-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        plan = plan_add(event.value, self._watched)
+        if not (plan.valid or plan.refused or plan.already):
+            self.dismiss(None)
+            return
+        self.dismiss(plan)
+
+    def action_cancel(self) -> None:
+        """Close without adding anything."""
+        self.dismiss(None)

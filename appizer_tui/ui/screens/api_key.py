@@ -1,0 +1,56 @@
+"""`k`: a masked prompt for the API key. The key goes to the engine and is never shown whole."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from appizer_tui.api.secret import ApiKey
+
+
+class ApiKeyScreen(ModalScreen[ApiKey | None]):
+    """Returns the new ApiKey on Enter, None on Esc. The input is a password field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="key.cancel"),
+    ]
+
+    def __init__(self, current_masked: str | None, reason: str | None = None) -> None:
+        super().__init__()
+        self._current = current_masked
+        self._reason = reason
+
+    def compose(self) -> ComposeResult:
+        current = f"Current key: {self._current}" if self._current else "No key is set."
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled("API key", "bold"), classes="dialog-title")
+            if self._reason:
+                yield Static(Content.styled(self._reason, "$text-error"), classes="dialog-help")
+            yield Static(
+                Content(f"{current} The new key is used from the next request; it is not saved."),
+                classes="dialog-help",
+            )
+            yield Input(placeholder="sk_live_...", password=True, id="key-input")
+            yield Static(Content(""), id="key-error", classes="dialog-preview")
+
+    @on(Input.Submitted, "#key-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            key = ApiKey(event.value)
+        except ValueError as exc:
+            self.query_one("#key-error", Static).update(Content.styled(str(exc), "$text-error"))
+            return
+        # Clear the field so the key does not linger in a widget's state.
+        event.input.value = ""
+        self.dismiss(key)
+
+    def action_cancel(self) -> None:
+        """Close without changing the key."""
+        self.dismiss(None)

@@ -1,0 +1,298 @@
+"""The main screen: global banners, the campaign list, the detail pane and the budget line.
+
+It reads the store (frozen views) and hands the widgets what to show; user intents go to the
+engine through the Controller. Store events arrive from the app as method calls, already
+coalesced. While a dialog covers it, updates are only noted and applied when it comes back.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from appizer_tui.polling.clock import Clock
+from appizer_tui.state import format as fmt
+from appizer_tui.state.store import CampaignStore, GlobalState
+from appizer_tui.ui.controller import Controller
+from appizer_tui.ui.options import ViewerOptions
+from appizer_tui.ui.screens.main_actions import MainActions
+from appizer_tui.ui.widgets.app_header import AppHeader, HeaderState
+from appizer_tui.ui.widgets.banners import Banner, global_lines
+from appizer_tui.ui.widgets.campaign_list import CampaignList
+from appizer_tui.ui.widgets.detail import DetailPane
+from appizer_tui.ui.widgets.list_model import SORT_ARROWS
+from appizer_tui.ui.widgets.status_line import StatusLine, budget_props
+from appizer_tui.ui.widgets.welcome import Welcome
+
+
+class MainScreen(MainActions, Screen[None]):
+    """Everything the viewer shows at steady state."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", id="add", tooltip="Watch more campaigns"),
+        Binding("d", "remove", "Remove", id="remove", tooltip="Stop watching the selected"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll the selected now"),
+        Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
+        Binding("p", "pause", "Pause", id="pause", tooltip="Pause or resume all polling"),
+        Binding("K", "api_key", "API key", show=False, id="api_key"),
+        # While the 401 banner is up, `k` (otherwise "up" in the list) opens the key prompt.
+        Binding(
+            "k",
+            "api_key_on_auth_error",
+            "API key (401)",
+            show=False,
+            priority=True,
+            id="api_key_401",
+        ),
+        Binding("y", "copy", "Copy", show=False, id="copy", tooltip="Copy id and figures"),
+        Binding("e", "export", "Export", show=False, id="export"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id or status"),
+        Binding("s", "sort", "Sort", id="sort", tooltip="Cycle the sort order"),
+        Binding("t", "time_mode", "Times", show=False, id="time_mode"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("q", "app.quit_viewer", "Quit", id="quit"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (100, "-medium"),
+        (160, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [
+        (0, "-short"),
+        (30, "-tall"),
+        (48, "-very-tall"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: CampaignStore,
+        controller: Controller,
+        clock: Clock,
+        options: ViewerOptions,
+    ) -> None:
+        super().__init__(id="main")
+        self.store = store
+        self.controller = controller
+        self.clock = clock
+        self.options = options
+        self.key_masked = options.key_masked
+        self.fatal: str | None = None
+        self._timer: Timer | None = None
+        self._dirty: set[str] = set()
+        self._structure_dirty = False
+        self._suspended = False
+        self._live: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(id="app-header")
+        yield Banner(id="global-banner")
+        with Container(id="panes"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="filter: id text or status", id="filter-input")
+                yield CampaignList(alert_threshold=self.options.alert_failure_rate, id="campaigns")
+            yield DetailPane(alert_threshold=self.options.alert_failure_rate, id="detail")
+        yield Welcome(id="welcome")
+        yield StatusLine(id="status-line")
+        yield Footer()
+
+    @property
+    def campaign_list(self) -> CampaignList:
+        """The list widget."""
+        return self.query_one(CampaignList)
+
+    @property
+    def detail(self) -> DetailPane:
+        """The detail pane."""
+        return self.query_one(DetailPane)
+
+    def on_mount(self) -> None:
+        self.detail.time_mode = self.options.time_mode
+        self._timer = self.set_interval(1.0, self._tick, pause=True)
+        self.reload()
+        self.global_changed()
+        self.campaign_list.focus()
+
+    # ----- store events (called by the app) ----------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read every campaign (start-up, adds, removes)."""
+        if self._suspended:
+            self._structure_dirty = True
+            return
+        now = self.clock.wall()
+        views = self.store.views()
+        self.campaign_list.set_views(views, now)
+        self._live = {v.campaign_id for v in views if not v.phase.is_stopped}
+        self.set_class(not views, "-empty")
+        self._show_selected(now)
+        self._update_header()
+        self._update_titles()
+        self._sync_timer()
+
+    def campaign_changed(self, campaign_id: str) -> None:
+        """One campaign's view changed."""
+        if self._suspended:
+            self._dirty.add(campaign_id)
+            return
+        view = self.store.get(campaign_id)
+        if view is None:
+            return
+        now = self.clock.wall()
+        self.campaign_list.update_view(view, now)
+        if campaign_id == self.campaign_list.cursor_id:
+            self.detail.show(view, self.store.history(campaign_id), now)
+        was_live = campaign_id in self._live
+        if view.phase.is_stopped:
+            self._live.discard(campaign_id)
+        else:
+            self._live.add(campaign_id)
+        if was_live != (campaign_id in self._live):
+            self._sync_timer()
+
+    def global_changed(self) -> None:
+        """Pause, auth, 429, offline or budget changed."""
+        if self._suspended:
+            self._structure_dirty = True
+            return
+        state = self.store.global_state()
+        now = self.clock.wall()
+        self._show_global(state, now)
+        offline = state.offline_since is not None
+        self.set_class(offline, "-offline")
+        self.campaign_list.dimmed = offline
+        self._update_header()
+        self._sync_timer()
+        self.refresh_bindings()
+
+    def _show_global(self, state: GlobalState, now: float) -> None:
+        self.query_one("#global-banner", Banner).props = global_lines(state, now, self.fatal)
+        self._update_status(state, now)
+
+    def _update_status(self, state: GlobalState, now: float) -> None:
+        live = bool(self._live) or self._global_countdown(state, now)
+        budget = state.budget
+        if not live:
+            # Without the 1 Hz tick a countdown would freeze: leave the reset time out.
+            from dataclasses import replace
+
+            budget = replace(budget, server_reset_at=None)
+        self.query_one(StatusLine).props = budget_props(
+            budget, self.store.interval, now, paused=state.paused
+        )
+
+    def _update_header(self) -> None:
+        self.query_one(AppHeader).props = HeaderState(
+            base_url=self.options.base_url,
+            demo=self.options.demo,
+            key_masked=self.key_masked,
+            paused=self.store.global_state().paused,
+            campaigns=len(self.store),
+        )
+
+    def _sort_filter_text(self) -> str:
+        campaigns = self.campaign_list
+        text = f"sort: {campaigns.order_by} {SORT_ARROWS[campaigns.order_by]}".rstrip()
+        if campaigns.filter_text:
+            shown = len(campaigns.visible_ids)
+            text = f"filter: {campaigns.filter_text!r} ({shown}) \u00b7 {text}"
+        return text
+
+    def _update_titles(self) -> None:
+        pane = self.query_one("#list-pane")
+        campaigns = self.campaign_list
+        total = len(self.store)
+        shown = len(campaigns.visible_ids)
+        count = f"{shown}/{total}" if campaigns.filter_text else f"{total}"
+        pane.border_title = f"Campaigns ({count})"
+        pane.border_subtitle = self._sort_filter_text()
+        self._update_status(self.store.global_state(), self.clock.wall())
+
+    # ----- time --------------------------------------------------------------------------
+
+    @staticmethod
+    def _global_countdown(state: GlobalState, now: float) -> bool:
+        return (
+            state.rate_limited_until is not None and state.rate_limited_until > now
+        ) or state.next_probe_at is not None
+
+    def _sync_timer(self) -> None:
+        """Run the 1 Hz tick only while something on screen can change with time."""
+        if self._timer is None:
+            return
+        state = self.store.global_state()
+        live = bool(self._live) or self._global_countdown(state, self.clock.wall())
+        if live and not self._suspended:
+            self._timer.resume()
+        else:
+            self._timer.pause()
+
+    def _tick(self) -> None:
+        now = self.clock.wall()
+        with self.app.batch_update():
+            self.campaign_list.tick(now)
+            self.detail.tick(now)
+            self._show_global(self.store.global_state(), now)
+        self._sync_timer()
+
+    def _show_selected(self, now: float) -> None:
+        campaign_id = self.campaign_list.cursor_id
+        view = self.store.get(campaign_id) if campaign_id is not None else None
+        history = self.store.history(campaign_id) if campaign_id is not None else None
+        self.detail.show(view, history, now)
+
+    # ----- covered by a dialog -----------------------------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+        if self._timer is not None:
+            self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        self._suspended = False
+        if self._structure_dirty:
+            self._structure_dirty = False
+            self._dirty.clear()
+            self.reload()
+            self.global_changed()
+        else:
+            dirty, self._dirty = self._dirty, set()
+            for campaign_id in dirty:
+                self.campaign_changed(campaign_id)
+        self._sync_timer()
+
+    # ----- list events -------------------------------------------------------------------
+
+    @on(CampaignList.Highlighted)
+    def _highlighted(self, event: CampaignList.Highlighted) -> None:
+        self._show_selected(self.clock.wall())
+        self.controller.poller.set_focus(event.campaign_id)
+
+    @on(CampaignList.Selected)
+    def _selected(self) -> None:
+        self.detail.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.campaign_list.filter_text = event.value.strip()
+        self._update_titles()
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_done(self) -> None:
+        self.campaign_list.focus()
+        self.set_class(bool(self.campaign_list.filter_text), "-filtering")
+
+    def format_time_mode(self) -> str:
+        """The current timestamp mode, as the toast after `t` says it."""
+        return {"relative": "relative ages", "local": "local time", "utc": "UTC"}.get(
+            self.detail.time_mode, fmt.MISSING
+        )

@@ -1,0 +1,236 @@
+"""The main screen's actions: one method per key, each also reachable from the command palette.
+
+Kept apart from the screen's layout and data flow so each stays short. Actions send intents to
+the engine (through the Controller) and tell the user what happened with a toast; they never
+wait on the network.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.content import Content
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Input
+
+from appizer_tui.api.secret import ApiKey
+from appizer_tui.safe_text import safe_text
+from appizer_tui.state import format as fmt
+from appizer_tui.state.store import Phase
+from appizer_tui.ui.controller import AddPlan, clipboard_text
+from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
+from appizer_tui.ui.screens.api_key import ApiKeyScreen
+from appizer_tui.ui.screens.confirm import ConfirmScreen
+from appizer_tui.ui.screens.export_menu import ExportChoice, ExportScreen
+from appizer_tui.ui.widgets.list_model import next_sort
+
+if TYPE_CHECKING:
+    from appizer_tui.polling.clock import Clock
+    from appizer_tui.state.store import CampaignStore
+    from appizer_tui.ui.controller import Controller
+    from appizer_tui.ui.options import ViewerOptions
+    from appizer_tui.ui.widgets.campaign_list import CampaignList
+    from appizer_tui.ui.widgets.detail import DetailPane
+
+
+class MainActions(Screen[None]):
+    """Actions of the main screen (see MainScreen.BINDINGS for the keys)."""
+
+    store: CampaignStore
+    controller: Controller
+    clock: Clock
+    options: ViewerOptions
+    key_masked: str | None
+
+    if TYPE_CHECKING:
+
+        @property
+        def campaign_list(self) -> CampaignList: ...
+
+        @property
+        def detail(self) -> DetailPane: ...
+
+        def reload(self) -> None: ...
+
+        def global_changed(self) -> None: ...
+
+        def _update_header(self) -> None: ...
+
+        def _update_titles(self) -> None: ...
+
+        def format_time_mode(self) -> str: ...
+
+    def _toast(
+        self, message: str, *, severity: SeverityLevel = "information", title: str = ""
+    ) -> None:
+        # Every toast carries untrusted text at some point: never parse it as markup.
+        self.notify(message, title=title, severity=severity, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "api_key_on_auth_error":
+            focused = self.focused
+            return self.store.global_state().auth_error is not None and not isinstance(
+                focused, Input
+            )
+        if action in ("remove", "refresh", "copy") and self.campaign_list.cursor_id is None:
+            return None
+        return True
+
+    # ----- watchlist ---------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        """Open the add dialog."""
+        self.app.push_screen(AddCampaignsScreen(self.store.ids()), self._added)
+
+    def _added(self, plan: AddPlan | None) -> None:
+        if plan is None:
+            return
+        if plan.valid:
+            self.controller.add(plan.valid)
+            self._persist(self.store.ids(), ())
+            self.campaign_list.select(plan.valid[0])
+        if plan.refused:
+            self._toast(plan.summary(), severity="warning", title="Some ids were refused")
+        elif plan.valid or plan.already:
+            self._toast(plan.summary(), title="Watchlist")
+
+    def action_remove(self) -> None:
+        """Ask, then stop watching the selected campaign."""
+        campaign_id = self.campaign_list.cursor_id
+        if campaign_id is None:
+            return
+        question = Content.assemble(
+            "Stop watching ", (safe_text(campaign_id, max_length=80), "bold"), "?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.controller.remove(campaign_id)
+                self._persist(self.store.ids(), (campaign_id,))
+                self._toast(f"Removed {safe_text(campaign_id, max_length=80)}")
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, group="persist", exit_on_error=False)
+    def _persist(self, ids: tuple[str, ...], removed: tuple[str, ...]) -> None:
+        error = self.controller.persist(ids, removed)
+        if error is not None:
+            self.app.call_from_thread(self._toast, error, severity="error", title="Watchlist")
+
+    # ----- polling -----------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Poll the selected campaign now (ask again after a 404)."""
+        campaign_id = self.campaign_list.cursor_id
+        if campaign_id is None:
+            return
+        view = self.store.get(campaign_id)
+        if view is not None and view.phase is Phase.NOT_FOUND:
+            self.controller.poller.retry(campaign_id)
+        else:
+            self.controller.poller.refresh(campaign_id)
+
+    def action_refresh_all(self) -> None:
+        """Poll every campaign now (within the budget)."""
+        self.controller.poller.refresh(None)
+
+    def action_pause(self) -> None:
+        """Pause or resume all polling."""
+        if self.store.global_state().paused:
+            self.controller.poller.resume()
+        else:
+            self.controller.poller.pause()
+
+    def action_api_key(self) -> None:
+        """Open the masked API key prompt."""
+        auth = self.store.global_state().auth_error
+        reason = safe_text(auth.message, max_length=200) if auth is not None else None
+        self.app.push_screen(ApiKeyScreen(self.key_masked, reason), self._key_entered)
+
+    def action_api_key_on_auth_error(self) -> None:
+        """`k` while the 401 banner shows."""
+        self.action_api_key()
+
+    def _key_entered(self, key: ApiKey | None) -> None:
+        if key is None:
+            return
+        self.controller.poller.set_api_key(key)
+        self.key_masked = key.masked
+        self._update_header()
+        self._toast(f"Using key {key.masked}; polling resumes.", title="API key")
+
+    # ----- view --------------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        """Copy the selected campaign's id and figures (OSC 52: works over SSH and in tmux)."""
+        campaign_id = self.campaign_list.cursor_id
+        view = self.store.get(campaign_id) if campaign_id is not None else None
+        if view is None:
+            return
+        self.app.copy_to_clipboard(clipboard_text(view))
+        self._toast(f"Copied {safe_text(view.campaign_id, max_length=80)} and its figures.")
+
+    def action_export(self) -> None:
+        """Choose an export, then write it into the export directory."""
+        screen = ExportScreen(self.campaign_list.cursor_id, str(self.options.export_dir))
+        self.app.push_screen(screen, self._export_chosen)
+
+    def _export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        what, file_format = choice
+        try:
+            path, data = self.controller.render_export(
+                what, file_format, self.campaign_list.cursor_id, self.clock.wall()
+            )
+        except (OSError, ValueError) as exc:
+            self._toast(f"Export failed: {exc}", severity="error", title="Export")
+            return
+        self._write_export(path, data)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _write_export(self, path: Any, data: bytes) -> None:
+        try:
+            written = self.controller.write_export(path, data)
+        except OSError as exc:
+            message = f"Export failed: {exc.strerror or exc.__class__.__name__}"
+            self.app.call_from_thread(self._toast, message, severity="error", title="Export")
+            return
+        self.app.call_from_thread(self._toast, f"Wrote {written}", title="Export")
+
+    def action_filter(self) -> None:
+        """Show the filter field and focus it."""
+        self.add_class("-filtering")
+        self.query_one("#filter-input", Input).focus()
+
+    def action_sort(self) -> None:
+        """Cycle the sort order."""
+        campaigns = self.campaign_list
+        campaigns.order_by = next_sort(campaigns.order_by)
+        self._update_titles()
+
+    def action_time_mode(self) -> None:
+        """Cycle timestamps between relative, local time and UTC."""
+        self.detail.set_time_mode(fmt.next_time_mode(self.detail.time_mode))
+        self._toast(f"Timestamps: {self.format_time_mode()}")
+
+    def action_back(self) -> None:
+        """Esc: leave the filter or the detail pane; clear a filter."""
+        filter_input = self.query_one("#filter-input", Input)
+        if (
+            filter_input.has_focus
+            or self.campaign_list.filter_text
+            and self.campaign_list.has_focus
+        ):
+            filter_input.value = ""
+            self.remove_class("-filtering")
+        self.campaign_list.focus()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from appizer_tui.ui.screens.help import HelpScreen
+
+        groups = self.app.help_groups()  # type: ignore[attr-defined]
+        self.app.push_screen(HelpScreen(groups))

@@ -1,0 +1,139 @@
+"""Error banners: global ones above both panes (401, 429, OFFLINE, a stopped engine) and the
+per-campaign one in the detail pane (404, 5xx, invalid response).
+
+Server messages are untrusted: they pass through safe_text and are drawn as Content, never as
+markup. Countdowns are computed by the screen from the injected clock and passed in as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from appizer_tui.safe_text import safe_text
+from appizer_tui.state import format as fmt
+from appizer_tui.state.store import CampaignView, ErrorInfo, GlobalState, Phase
+from appizer_tui.ui.widgets.section import Section
+
+
+@dataclass(frozen=True, slots=True)
+class BannerLine:
+    """One banner line: a severity ("error", "warning", "info"), a bold title and plain text."""
+
+    severity: str
+    title: str
+    text: str
+    keys: str = ""
+
+
+_SEVERITY_STYLES = {
+    "error": ("bold $text-error", "$error-muted"),
+    "warning": ("bold $text-warning", "$warning-muted"),
+    "info": ("bold $text-accent", "$accent-muted"),
+}
+
+
+def _message(error: ErrorInfo) -> str:
+    text = safe_text(error.message, max_length=300)
+    if error.code:
+        text += f" ({safe_text(error.code, max_length=60)})"
+    return text
+
+
+def global_lines(
+    state: GlobalState, now: float, fatal: str | None = None
+) -> tuple[BannerLine, ...]:
+    """The global banners for the store's global state at wall time `now`."""
+    lines: list[BannerLine] = []
+    if fatal is not None:
+        lines.append(BannerLine("error", "ENGINE STOPPED", fatal, "q quit"))
+    if state.auth_error is not None:
+        status = state.auth_error.http_status or 401
+        lines.append(
+            BannerLine(
+                "error",
+                f"{status} {safe_text(state.auth_error.title, max_length=40)}",
+                f"{_message(state.auth_error)} \u00b7 polling paused",
+                "k enter an API key",
+            )
+        )
+    if state.rate_limited_until is not None and state.rate_limited_until > now:
+        budget = state.budget
+        used = f"{budget.requests_last_minute:,} requests in the last minute"
+        if budget.server_limit is not None:
+            used += f" of the server's {budget.server_limit:,}"
+        lines.append(
+            BannerLine(
+                "warning",
+                "429 RATE LIMITED",
+                f"resuming {fmt.format_countdown(state.rate_limited_until - now)} \u00b7 {used}"
+                f" \u00b7 budget {budget.budget_rpm:,.0f}/min",
+            )
+        )
+    if state.offline_since is not None:
+        retry = (
+            f"retrying {fmt.format_countdown(state.next_probe_at - now)}"
+            if state.next_probe_at is not None
+            else "retrying"
+        )
+        lines.append(
+            BannerLine(
+                "error",
+                "OFFLINE",
+                f"the API is unreachable since {fmt.format_age(now - state.offline_since)}"
+                f" \u00b7 {retry} \u00b7 showing the last good data",
+                "R retry now",
+            )
+        )
+    return tuple(lines)
+
+
+def campaign_lines(view: CampaignView, now: float) -> tuple[BannerLine, ...]:
+    """The banner for one campaign's own error (global ones are shown above both panes)."""
+    error = view.error
+    if error is None or error.kind in ("auth", "rate_limited"):
+        return ()
+    if view.phase is Phase.NOT_FOUND or error.kind == "not_found":
+        return (BannerLine("error", "404 NOT FOUND", _message(error), "d remove \u00b7 r retry"),)
+    if error.next_retry_at is not None:
+        retry = f"next retry {fmt.format_countdown(error.next_retry_at - now)}"
+    else:
+        retry = "no automatic retry"
+    attempts = f"attempt {error.attempts}" if error.attempts > 1 else ""
+    title = safe_text(error.title, max_length=40).upper()
+    if error.http_status is not None:
+        title = f"{error.http_status} {title}"
+    severity = "warning" if error.kind == "network" else "error"
+    text = fmt.join_parts([_message(error), retry, attempts])
+    return (BannerLine(severity, title, text, "r retry now"),)
+
+
+class Banner(Section[tuple[BannerLine, ...]]):
+    """Stacked banner lines; hidden (no height) when there are none."""
+
+    DEFAULT_CSS = """
+    Banner {
+        height: auto;
+        display: none;
+        &.-visible { display: block; }
+    }
+    """
+
+    def watch_props(self, props: tuple[BannerLine, ...] | None) -> None:
+        self.set_class(bool(props), "-visible")
+        self.refresh(layout=True)
+
+    def render_props(self, props: tuple[BannerLine, ...], width: int) -> Content:
+        rows = []
+        for line in props:
+            title_style, background = _SEVERITY_STYLES.get(line.severity, _SEVERITY_STYLES["info"])
+            parts: list[str | tuple[str, str]] = [
+                (f" {line.title} ", f"{title_style} reverse"),
+                " ",
+                line.text,
+            ]
+            if line.keys:
+                parts += ["  ", (f"[{line.keys}]", "bold")]
+            rows.append(Content.assemble(*parts).stylize_before(f"on {background}"))
+        return Content("\n").join(rows)
