@@ -41,7 +41,9 @@ _INT64_MAX = 2**63 - 1
 
 def _clamp64(value: int) -> int:
     """Counters beyond int64 (a broken server) are pinned rather than crashing the store."""
-    return max(-_INT64_MAX, min(_INT64_MAX, value))
+    if -_INT64_MAX <= value <= _INT64_MAX:
+        return value
+    return _INT64_MAX if value > 0 else -_INT64_MAX
 
 
 def _none_to_nan(value: float | None) -> float:
@@ -91,9 +93,13 @@ class History:
         if len(self._times) >= self.capacity:
             self._thin()
         self._times.append(at)
-        stats = campaign.stats
-        for name in COUNTERS:
-            self._counters[name].append(_clamp64(getattr(stats, name)))
+        stats, counters = campaign.stats, self._counters
+        counters["total_recipients"].append(_clamp64(stats.total_recipients))
+        counters["sent"].append(_clamp64(stats.sent))
+        counters["delivered"].append(_clamp64(stats.delivered))
+        counters["opened"].append(_clamp64(stats.opened))
+        counters["clicked"].append(_clamp64(stats.clicked))
+        counters["failed"].append(_clamp64(stats.failed))
         rates = campaign.rates
         self._rates["delivery_rate_api"].append(_none_to_nan(rates.delivery_rate))
         self._rates["open_rate_api"].append(_none_to_nan(rates.open_rate))

@@ -185,8 +185,9 @@ class CampaignStore:
         old = view.campaign
         new_metrics = compute_metrics(campaign, history.latest_throughput())
         crossed = self._crossed_alert(view, new_metrics)
-        view = replace(
-            view,
+        # Built directly rather than with dataclasses.replace: this runs on every poll.
+        view = CampaignView(
+            campaign_id=campaign_id,
             campaign=campaign,
             previous=old,
             error=None,
@@ -197,8 +198,10 @@ class CampaignStore:
             else expected_interval,
             phase=view.phase if phase is None else phase,
             polls=view.polls + 1,
+            failures=view.failures,
             metrics=new_metrics,
             alerted=view.alerted or crossed,
+            added_at=view.added_at,
         )
         self._views[campaign_id] = view
         self._emit(CampaignUpdated(campaign_id, changed=old != campaign))
