@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from plain_helpers import UPDATE
 
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
@@ -89,13 +90,6 @@ async def _watch(
 SENDING = CampaignSpec("camp_send", 12_000, start_after=10, send_duration=60, created_ago=30)
 FAILS = CampaignSpec("camp_fail", 4_000, outcome="failed", send_duration=60, stop_fraction=0.5)
 CANCELS = CampaignSpec("camp_stop", 4_000, outcome="cancelled", send_duration=60, stop_fraction=0.2)
-
-UPDATE = re.compile(
-    r"^(?P<time>\d\d:\d\d:\d\d)  (?P<id>\S+)\s+(?P<status>pending|sending|completed|failed)\s+"
-    r"(?P<done>[\d,]+)/(?P<total>[\d,]+) (?P<progress>\S+)  delivered (?P<delivered>[\d,]+)  "
-    r"opened (?P<opened>[\d,]+)  clicked (?P<clicked>[\d,]+)  failed (?P<failed>[\d,]+)  "
-    r"delivery (?P<dr>\S+)  open (?P<or>\S+)  click (?P<cr>\S+)$"
-)
 
 
 def _int(text: str) -> int:
