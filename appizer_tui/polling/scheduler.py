@@ -76,8 +76,9 @@ class PermitScheduler:
         self._on_grant = on_grant
         self._on_resume = on_resume
         self._waiters: dict[str, _Waiter] = {}
-        self._heap: list[tuple[float, int, str, int]] = []
-        """(due, sequence, campaign id, waiter version); stale entries are skipped."""
+        self._heap: list[tuple[float, int, str]] = []
+        """(due, version, campaign id). Versions are unique and increasing, so ties go to the
+        earlier registration; entries whose version is not the waiter's are stale, skipped."""
         self._forced: set[str] = set()
         self._sequence = itertools.count()
         self._wakeup: asyncio.Future[None] | None = None
@@ -131,7 +132,6 @@ class PermitScheduler:
         if waiter is None:
             return False
         waiter.due = due
-        waiter.version += 1
         self._push(waiter)
         if forced:
             waiter.forced = True
@@ -148,7 +148,6 @@ class PermitScheduler:
         count = len(chosen)
         for index, waiter in enumerate(chosen):
             waiter.due = now + self.span * index / count
-            waiter.version += 1
             self._push(waiter)
         self.wake()
 
@@ -169,9 +168,12 @@ class PermitScheduler:
             self.wake()
 
     def _push(self, waiter: _Waiter) -> None:
+        """Index the waiter's current due time; earlier entries for it become stale."""
+        # Versions come from one counter, so an entry left by an earlier waiter of the same
+        # campaign can never pass for the current one.
+        waiter.version = next(self._sequence)
         if waiter.due < math.inf:
-            entry = (waiter.due, next(self._sequence), waiter.campaign_id, waiter.version)
-            heapq.heappush(self._heap, entry)
+            heapq.heappush(self._heap, (waiter.due, waiter.version, waiter.campaign_id))
 
     # -- choosing ------------------------------------------------------------------------------
 
@@ -179,7 +181,7 @@ class PermitScheduler:
         """The waiter with the earliest due time (discarding stale heap entries)."""
         heap = self._heap
         while heap:
-            _, _, campaign_id, version = heap[0]
+            _, version, campaign_id = heap[0]
             waiter = self._waiters.get(campaign_id)
             if waiter is not None and waiter.version == version:
                 return waiter
