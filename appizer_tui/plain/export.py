@@ -86,15 +86,22 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + cleaned if cleaned.startswith(_FORMULA_START) else cleaned
 
 
-def _number(value: float | None) -> float | int | None:
-    """A finite number (integral floats as ints, so counters read "1250" not "1250.0")."""
-    if value is None or isinstance(value, bool):
+_COUNTERS = frozenset({"total_recipients", "sent", "delivered", "opened", "clicked", "failed"})
+
+
+def _rate(value: float | None) -> float | None:
+    """A finite float, else None (a NaN or infinite value is not a rate anyone can use)."""
+    if value is None or isinstance(value, bool) or not math.isfinite(value):
         return None
-    if isinstance(value, int):
-        return value
-    if not math.isfinite(value):
+    return float(value)
+
+
+def _count(value: float | None) -> int | float | None:
+    """A counter from a float series as an int ("1250", not "1250.0")."""
+    number = _rate(value)
+    if number is None:
         return None
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def campaign_record(campaign: Campaign, metrics: Metrics, fetched_at: float | None) -> Record:
@@ -113,10 +120,10 @@ def campaign_record(campaign: Campaign, metrics: Metrics, fetched_at: float | No
         "opened": stats.opened,
         "clicked": stats.clicked,
         "failed": stats.failed,
-        "delivery_rate": _number(metrics.delivery_rate),
-        "open_rate": _number(metrics.open_rate),
-        "click_rate": _number(metrics.click_rate),
-        "failure_rate": _number(metrics.failure_rate),
+        "delivery_rate": _rate(metrics.delivery_rate),
+        "open_rate": _rate(metrics.open_rate),
+        "click_rate": _rate(metrics.click_rate),
+        "failure_rate": _rate(metrics.failure_rate),
         "fetched_at": iso_time(fetched_at) if fetched_at is not None else None,
     }
 
@@ -131,7 +138,8 @@ def history_records(
         row: Record = {"campaign_id": cid, "time": iso_time(moment)}
         for name in HISTORY_SERIES:
             values = series.get(name, ())
-            row[name] = _number(values[index]) if index < len(values) else None
+            value = values[index] if index < len(values) else None
+            row[name] = _count(value) if name in _COUNTERS else _rate(value)
         rows.append(row)
     return rows
 
