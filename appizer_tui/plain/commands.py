@@ -8,9 +8,6 @@ ever pulls in Textual, plotext or the simulator's web stack (unless --demo asks 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,26 +23,10 @@ from appizer_tui.cli_common import (
     open_connection,
     parse_campaign_ids,
 )
+from appizer_tui.plain.terminal import prepare_streams, silence_closed_stdout
 from appizer_tui.safe_text import safe_text
 
 _POSITIVE = click.FloatRange(min=0, min_open=True)
-
-
-def _prepare_streams() -> None:
-    """Never die on a character the terminal's encoding lacks: escape it instead."""
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            with contextlib.suppress(ValueError, io.UnsupportedOperation):
-                stream.reconfigure(errors="backslashreplace")
-
-
-def _silence_closed_stdout() -> None:
-    """After the reader went away (`| head`), point stdout at /dev/null so the interpreter's
-    final flush does not print a BrokenPipeError traceback."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
 
 
 def watch_main(
@@ -81,13 +62,13 @@ def watch_main(
         finally:
             await client.aclose()
 
-    _prepare_streams()
+    prepare_streams()
     try:
         code = asyncio.run(run())
     except KeyboardInterrupt:  # a second Ctrl+C while shutting down
         return EXIT_INTERRUPTED
     if code == SIGPIPE_EXIT:
-        _silence_closed_stdout()
+        silence_closed_stdout()
     return code
 
 
@@ -100,7 +81,8 @@ end (also on Ctrl+C). `--format jsonl` prints one JSON object per event, flushed
 {"event": "update"|"terminal"|"error", "at": ISO-8601, "campaign": {API fields}, "metrics": {...}};
 error events carry "campaign_id" (null when every campaign is affected) and "error".
 
-With --demo and no ids, watches the demo campaigns.
+With --demo and no ids, watches the demo campaigns. A bare `appizer-tui ID...` whose stdout is
+not a terminal (a pipe, a CI log) runs this in text format instead of the full-screen viewer.
 
 \b
 Exit status with --exit-status (the first that applies wins):
@@ -266,6 +248,6 @@ def export_command(
         ids = ids or list(conn.demo_ids)
         if not ids:
             raise click.UsageError("give at least one CAMPAIGN_ID")
-        _prepare_streams()
+        prepare_streams()
         code = run_export(conn, ids, fmt=fmt, history=history, output=output, force=force)
     sys.exit(code)

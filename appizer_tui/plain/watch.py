@@ -29,6 +29,7 @@ from appizer_tui.cli_common import (
     EXIT_TIMEOUT,
 )
 from appizer_tui.plain.summary import ColourScheme, EndReason
+from appizer_tui.plain.terminal import colour_enabled, on_signals
 from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter, WatchPrinter
 from appizer_tui.polling.clock import Clock, SystemClock
 from appizer_tui.polling.engine import Poller
@@ -44,7 +45,6 @@ from appizer_tui.state.model import ErrorInfo, Phase
 from appizer_tui.state.store import CampaignStore
 
 FORMATS = ("text", "jsonl")
-_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 SIGPIPE_EXIT = 128 + 13
 AUTH_NOTE = "stopping: set a valid key (APPIZER_API_KEY or --api-key)"
 
@@ -246,41 +246,6 @@ class WatchSession:
         return result
 
 
-def colour_enabled(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    import os
-
-    env = os.environ if environ is None else environ
-    if env.get("NO_COLOR"):
-        return False
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _install_signal_handlers(session: WatchSession) -> Callable[[], None]:
-    """Route SIGINT/SIGTERM/SIGHUP to a clean stop; returns the function that undoes it."""
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for name in _SIGNALS:
-        sig = getattr(signal, name, None)
-        if sig is None:
-            continue
-        try:
-            loop.add_signal_handler(sig, session.interrupt, int(sig))
-        except (NotImplementedError, RuntimeError, ValueError):
-            continue  # not the main thread, or a platform without these signals
-        installed.append(sig)
-
-    def remove() -> None:
-        for sig in installed:
-            with contextlib.suppress(Exception):
-                loop.remove_signal_handler(sig)
-
-    return remove
-
-
 async def run_watch(
     client: AppizerClient,
     campaign_ids: Sequence[str],
@@ -340,7 +305,7 @@ async def run_watch(
             started,
         )
     )
-    remove_signals = _install_signal_handlers(session) if handle_signals else (lambda: None)
+    remove_signals = on_signals(session.interrupt) if handle_signals else (lambda: None)
     try:
         await _wait_for_end(session, poller, ids, clock, timeout_seconds)
         unsubscribe()

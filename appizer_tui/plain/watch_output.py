@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, TextIO
 
-from appizer_tui.api.models import Campaign, CampaignStatus
+from appizer_tui.api.models import Campaign
 from appizer_tui.plain.summary import (
     ColourScheme,
     EndReason,
@@ -298,19 +298,3 @@ class TextPrinter:
         self._out.write("\n")
         for line in summary_lines(ids, views, self._colour, reason, now - self._started_at):
             self._line(self._out, line)
-
-
-def make_status_colour(enabled: bool) -> ColourScheme:
-    """A colour scheme (re-exported for callers that build printers)."""
-    return ColourScheme(enabled)
-
-
-__all__ = [
-    "CampaignStatus",
-    "JsonlPrinter",
-    "TextPrinter",
-    "WatchPrinter",
-    "error_dict",
-    "iso_time",
-    "make_status_colour",
-]

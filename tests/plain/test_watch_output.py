@@ -10,7 +10,8 @@ import pytest
 
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
 from appizer_tui.plain.summary import ColourScheme, EndReason, summary_lines
-from appizer_tui.plain.watch import colour_enabled, exit_code
+from appizer_tui.plain.terminal import colour_enabled
+from appizer_tui.plain.watch import exit_code
 from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter, error_dict, iso_time
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.state.model import CampaignView, ErrorInfo, Phase
