@@ -139,6 +139,7 @@ FAST = (
     CampaignSpec("camp_fail", 2000, outcome="failed", send_duration=30, stop_fraction=0.5),
     CampaignSpec("camp_cancel", 2000, outcome="cancelled", send_duration=30, stop_fraction=0.3),
     CampaignSpec("camp_slow", 2000, send_duration=1_000_000),
+    CampaignSpec("camp_busy", 10_000_000, send_duration=100_000),  # changes at every poll
 )
 WRONG_KEY = "sk_test_not_the_right_key_0000"
 
@@ -271,3 +272,24 @@ def test_demo_without_ids_watches_the_demo_campaigns(env: dict[str, str]) -> Non
     assert result.returncode == 0, result.stderr
     seen = {json.loads(line)["campaign"]["campaign_id"] for line in result.stdout.splitlines()}
     assert seen == set(demo_scenario().ids())
+
+
+def test_a_closed_pipe_ends_quietly(
+    serve: Callable[..., RunningServer], env: dict[str, str]
+) -> None:
+    """`watch --format jsonl ... | head -1`: the reader goes away; watch stops without a trace."""
+    server = serve(*FAST, speed=30.0)
+    args = ["watch", *against(server), "--interval", "1", "--format", "jsonl", "camp_busy"]
+    proc = subprocess.Popen(
+        command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None
+        assert json.loads(proc.stdout.readline())["event"] == "update"
+        proc.stdout.close()  # the next line written hits a closed pipe
+        code = proc.wait(timeout=WAIT)
+        err = proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.kill()
+    assert code == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err
