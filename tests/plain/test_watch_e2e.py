@@ -11,6 +11,7 @@ import json
 import signal
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -293,3 +294,15 @@ def test_a_closed_pipe_ends_quietly(
         proc.kill()
     assert code == 141
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_bare_command_without_ids_watches_the_saved_watchlist(
+    serve: Callable[..., RunningServer], env: dict[str, str]
+) -> None:
+    from appizer_tui.state.watchlist import save_watchlist
+
+    save_watchlist(Path(env["XDG_STATE_HOME"]) / "appizer-tui" / "watchlist.json", ["camp_ok"])
+    server = serve(*FAST, speed=30.0)
+    result = run([*against(server), "--interval", "1"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("1 campaign: 1 completed")
