@@ -5,9 +5,10 @@ writes a `CampaignStore`, and this module only listens to the store's events and
 never polls, sleeps between requests or computes a rate itself, so the budget, backoff, 404
 grace, outage probing and rate math are exactly the viewer's.
 
-Exit status (see `exit_code`): a signal gives 128 + its number; an auth error 3; then, only with
-`exit_status=True`: 4 if any campaign was not found, else 1 if any failed or was cancelled, else
-124 if the timeout came first, else 0. Without `exit_status`, every other ending is 0.
+Exit status (see `exit_code`): a signal gives 128 + its number, a closed output pipe 141, an auth
+error 3; then, only with `exit_status=True`: 4 if any campaign was not found, else 1 if any
+failed or was cancelled, else 124 if the timeout came first, else 0. Without `exit_status`, every
+other ending is 0.
 """
 
 from __future__ import annotations
