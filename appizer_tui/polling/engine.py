@@ -75,7 +75,8 @@ class Poller:
     """Polls the watched campaigns into `store`, never faster than the budget allows.
 
     `max_rpm` caps requests a minute (default: the server's X-RateLimit-Limit, else 500);
-    `budget_share` is this viewer's part of the key's budget. See the module docstring.
+    `budget_share` is this viewer's part of the key's budget; `max_in_flight` caps concurrent
+    requests across all campaigns. See the module docstring.
     """
 
     def __init__(
@@ -94,6 +95,7 @@ class Poller:
         not_found_retries: int = 3,
         outage_threshold: int = 5,
         probe_cap: float = 30.0,
+        max_in_flight: int = 8,
         backoff_base: float = DEFAULT_BASE,
         backoff_cap: float = DEFAULT_CAP,
         rng: random.Random | None = None,
@@ -118,6 +120,7 @@ class Poller:
             self._budget,
             self._outage,
             span=self._cadence.interval,
+            max_in_flight=max_in_flight,
             on_grant=self._after_grant,
             on_resume=self._after_rate_limit,
         )

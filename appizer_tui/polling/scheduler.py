@@ -53,6 +53,7 @@ class PermitScheduler:
         outage: OutageTracker,
         *,
         span: float = 5.0,
+        max_in_flight: int = 8,
         on_grant: Callable[[float], None] | None = None,
         on_resume: Callable[[], None] | None = None,
     ) -> None:
@@ -61,6 +62,10 @@ class PermitScheduler:
         self.outage = outage
         self.span = span
         """Seconds over which a resume spreads the campaigns that are due (the poll interval)."""
+        self.max_in_flight = max(1, max_in_flight)
+        """Requests allowed in flight at once across all campaigns. Keeps the client's
+        connection pool small (every pooled connection costs CPU on every request) and a slow
+        server from piling up requests."""
         self.focus: str | None = None
         """The campaign served first when it is due."""
         self.paused = False
@@ -108,10 +113,11 @@ class PermitScheduler:
 
     def release(self, *, probe: bool = False) -> None:
         """A granted request has finished (or never went)."""
+        full = self.in_flight >= self.max_in_flight
         self.in_flight = max(0, self.in_flight - 1)
         if probe:
             self.outage.probe_in_flight = False
-        if self.outage.offline:
+        if full or self.outage.offline:
             self.wake()
 
     # -- control side --------------------------------------------------------------------------
@@ -226,6 +232,8 @@ class PermitScheduler:
         # A user pause holds even the probes; an auth pause cannot outlive an outage (a 401 is an
         # answer, so it ends one).
         forced_only = self.paused or (self.auth_paused and not outage.offline)
+        if self.in_flight >= self.max_in_flight:
+            return None, None, False  # a release wakes us
         pick = self._pick(now, forced_only=forced_only, any_due=outage.offline)
         if pick is None:
             earliest = None if forced_only else self._earliest()

@@ -214,11 +214,12 @@ async def test_exceptions_in_a_campaign_task_never_kill_the_engine(
 
 
 class SlowClient(BuggyClient):
-    """Every request takes 20 virtual seconds; records overlapping requests per campaign."""
+    """Every request takes `seconds` virtual seconds; records overlapping requests per campaign."""
 
-    def __init__(self, inner: Any, clock: FakeClock) -> None:
+    def __init__(self, inner: Any, clock: FakeClock, seconds: float = 20.0) -> None:
         super().__init__(inner, "", 0)
         self._clock = clock
+        self._seconds = seconds
         self.in_flight: dict[str, int] = {}
         self.max_in_flight = 0
         self.spans: list[tuple[float, float]] = []
@@ -228,7 +229,7 @@ class SlowClient(BuggyClient):
         self.max_in_flight = max(self.max_in_flight, self.in_flight[campaign_id])
         start = self._clock.monotonic()
         try:
-            await self._clock.sleep(20)
+            await self._clock.sleep(self._seconds)
             return await super().get_campaign(campaign_id)
         finally:
             self.in_flight[campaign_id] -= 1
@@ -269,3 +270,25 @@ async def test_stop_cancels_tasks_and_leaves_the_client_open(
     campaign = await client.get_campaign("c")  # still usable: its owner closes it
     assert campaign.campaign_id == "c"
     await client.aclose()
+
+
+async def test_requests_in_flight_are_capped_across_campaigns(
+    clock: FakeClock, api: FakeApi
+) -> None:
+    names = [f"c{i:02d}" for i in range(20)]
+    for name in names:
+        api.add(name, total=10**9)
+    client = SlowClient(api.client(), clock, seconds=2.0)
+    concurrent: list[int] = []
+    original = client.get_campaign
+
+    async def counting(campaign_id: str) -> Campaign:
+        concurrent.append(sum(client.in_flight.values()) + 1)
+        return await original(campaign_id)
+
+    client.get_campaign = counting  # type: ignore[method-assign]
+    async with Engine(client, clock, interval=5.0, max_in_flight=3) as engine:
+        engine.poller.add(*names)
+        await clock.advance(300)
+        assert all(engine.view(n).polls >= 5 for n in names)
+    assert max(concurrent) == 3
