@@ -33,6 +33,9 @@ from appizer_tui.polling.outage import OutageTracker
 
 log = logging.getLogger(__name__)
 
+IDLE_REFRESH = 5.0
+"""Seconds between budget refreshes while idle with requests still in the last minute."""
+
 
 @dataclass(slots=True, eq=False)
 class _Waiter:
@@ -56,6 +59,7 @@ class PermitScheduler:
         max_in_flight: int = 8,
         on_grant: Callable[[float], None] | None = None,
         on_resume: Callable[[], None] | None = None,
+        on_idle: Callable[[float], None] | None = None,
     ) -> None:
         self._clock = clock
         self.budget = budget
@@ -80,6 +84,7 @@ class PermitScheduler:
         """Permits granted since start."""
         self._on_grant = on_grant
         self._on_resume = on_resume
+        self._on_idle = on_idle
         self._waiters: dict[str, _Waiter] = {}
         self._heap: list[tuple[float, int, str]] = []
         """(due, version, campaign id). Versions are unique and increasing, so ties go to the
@@ -268,11 +273,22 @@ class PermitScheduler:
                 if waiter is not None:
                     self._grant(waiter, now, probe)
                     continue
+                wake = self._idle(now, wake)
             except Exception:
                 # A bug here must not stop every campaign for good: log it and look again soon.
                 log.exception("permit scheduler failed; retrying in a second")
                 wake = self._clock.monotonic() + 1.0
             await self._sleep_until(wake)
+
+    def _idle(self, now: float, wake: float | None) -> float | None:
+        """Before sleeping: let the engine refresh its counters, and while requests remain in
+        the last minute, look again within IDLE_REFRESH so the count can fall as they age."""
+        if self._on_idle is not None:
+            self._on_idle(now)
+        if self.budget.requests_last_minute(now) == 0:
+            return wake
+        soon = now + IDLE_REFRESH
+        return soon if wake is None else min(wake, soon)
 
     async def _sleep_until(self, wake: float | None) -> None:
         """Sleep until monotonic `wake` (None: until woken), or until `wake()` is called."""

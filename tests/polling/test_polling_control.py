@@ -176,3 +176,18 @@ async def test_max_rpm_and_share_can_change_while_running(clock: FakeClock, api:
             engine.poller.set_max_rpm(0)
         with pytest.raises(ValueError):
             engine.poller.set_max_rpm(None, budget_share=2)
+
+
+async def test_requests_last_minute_falls_to_zero_once_everything_stopped(
+    clock: FakeClock, api: FakeApi
+) -> None:
+    api.add("f", status_override="failed")
+    async with Engine(api.client(), clock) as engine:
+        engine.poller.add("f")
+        await clock.advance(10)
+        assert engine.phase("f") is Phase.DONE
+        assert engine.store.global_state().budget.requests_last_minute == 2
+        await clock.advance(70)
+        budget = engine.store.global_state().budget
+        assert budget.requests_last_minute == 0 and budget.active == 0
+        assert budget.achieved_interval is None and budget.projected_per_hour == 0
