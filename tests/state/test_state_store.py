@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import fields
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -197,6 +199,9 @@ def test_staleness() -> None:
 
 # -- consistency under any sequence of updates ---------------------------------------------------
 
+FUZZ_EXAMPLES = 100_000 if os.environ.get("APPIZER_SOAK") == "long" else 2_000
+"""2,000 sequences in `make test`, 100,000 in `make soak`."""
+
 IDS = ("a", "b", "c")
 statuses = st.sampled_from(list(CampaignStatus))
 counters = st.integers(min_value=-(10**20), max_value=10**20)
@@ -226,11 +231,12 @@ operations = st.lists(
         st.tuples(st.just("phase"), st.sampled_from(IDS), st.sampled_from(list(Phase))),
         st.tuples(st.just("global"), st.booleans()),
     ),
-    max_size=60,
+    max_size=40,
 )
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.soak
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(operations)
 def test_any_update_sequence_keeps_the_store_consistent(ops: list[tuple[object, ...]]) -> None:
     store, events, wall = store_with_events(history_seconds=40, interval=5.0)
