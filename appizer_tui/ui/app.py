@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import rich
 from rich.segment import Segments
@@ -95,6 +95,15 @@ class AppizerApp(App[int]):
     def on_mount(self) -> None:
         self._unsubscribe.append(self.store.subscribe(self._on_store_event))
         self.run_worker(self.poller.run(), name="engine", group="engine", exit_on_error=False)
+        if self.options.watchlist_path is not None and len(self.store):
+            # Ids given on the command line join the saved watchlist.
+            self.run_worker(
+                partial(self.controller.persist, self.store.ids()),
+                thread=True,
+                name="persist",
+                group="persist",
+                exit_on_error=False,
+            )
         if self.options.startup_warning:
             self.notify(
                 safe_text(self.options.startup_warning, max_length=500),
@@ -103,6 +112,11 @@ class AppizerApp(App[int]):
                 timeout=15,
                 markup=False,
             )
+
+    async def run_async(self, **kwargs: Any) -> int | None:
+        """Run the app; the exit code (1 after a crash) even when no result was set."""
+        result = await super().run_async(**kwargs)
+        return result if result is not None else self.return_code
 
     async def on_unmount(self) -> None:
         for unsubscribe in self._unsubscribe:
@@ -166,6 +180,10 @@ class AppizerApp(App[int]):
 
     @on(messages.CampaignFinished)
     def _finished(self, message: messages.CampaignFinished) -> None:
+        view = self.store.get(message.campaign_id)
+        if view is None or view.previous is None:
+            # Already finished when first fetched: nothing happened in front of the user.
+            return
         name = safe_text(message.campaign_id, max_length=80)
         severity: SeverityLevel = (
             "information" if message.status.value == "completed" else "warning"

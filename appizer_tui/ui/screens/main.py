@@ -92,6 +92,8 @@ class MainScreen(MainActions, Screen[None]):
         self._structure_dirty = False
         self._suspended = False
         self._live: set[str] = set()
+        self._auth_shown = False
+        self._ticking = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="app-header")
@@ -117,7 +119,7 @@ class MainScreen(MainActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.detail.time_mode = self.options.time_mode
-        self._timer = self.set_interval(1.0, self._tick, pause=True)
+        self._timer = self.set_interval(1.0, self.tick, pause=True)
         self.reload()
         self.global_changed()
         self.campaign_list.focus()
@@ -172,7 +174,11 @@ class MainScreen(MainActions, Screen[None]):
         self.campaign_list.dimmed = offline
         self._update_header()
         self._sync_timer()
-        self.refresh_bindings()
+        auth = state.auth_error is not None
+        if auth != self._auth_shown:
+            # Only what `k` means changes with it; refreshing bindings rebuilds the footer.
+            self._auth_shown = auth
+            self.refresh_bindings()
 
     def _show_global(self, state: GlobalState, now: float) -> None:
         self.query_one("#global-banner", Banner).props = global_lines(state, now, self.fatal)
@@ -231,12 +237,19 @@ class MainScreen(MainActions, Screen[None]):
             return
         state = self.store.global_state()
         live = bool(self._live) or self._global_countdown(state, self.clock.wall())
-        if live and not self._suspended:
+        self._ticking = live and not self._suspended
+        if self._ticking:
             self._timer.resume()
         else:
             self._timer.pause()
 
-    def _tick(self) -> None:
+    @property
+    def ticking(self) -> bool:
+        """True while the 1 Hz timer runs (something on screen changes with time)."""
+        return self._ticking
+
+    def tick(self) -> None:
+        """Once a second while anything is live: ages, countdowns and staleness."""
         now = self.clock.wall()
         with self.app.batch_update():
             self.campaign_list.tick(now)
@@ -254,6 +267,7 @@ class MainScreen(MainActions, Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
+        self._ticking = False
         if self._timer is not None:
             self._timer.pause()
 
@@ -290,6 +304,30 @@ class MainScreen(MainActions, Screen[None]):
     def _filter_done(self) -> None:
         self.campaign_list.focus()
         self.set_class(bool(self.campaign_list.filter_text), "-filtering")
+
+    def help_groups(self) -> list[tuple[str, list[Binding]]]:
+        """The bindings the help screen lists, grouped; read from the classes themselves."""
+        mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        by_id = {b.id: b for b in mine}
+
+        def pick(*ids: str) -> list[Binding]:
+            return [by_id[i] for i in ids if i in by_id]
+
+        detail_keys = [b for b in DetailPane.BINDINGS if isinstance(b, Binding)] + [
+            Binding("pageup,pagedown,home,end", "", "Scroll a page, to the top or the end"),
+            Binding("escape", "", "Back to the list"),
+        ]
+        list_keys = [b for b in CampaignList.BINDINGS if isinstance(b, Binding)]
+        palette = Binding("ctrl+p", "command_palette", "Command palette: every action by name")
+        quit_keys = Binding("ctrl+c", "quit", "Quit (also Ctrl+Q)")
+        return [
+            ("Campaign list", list_keys),
+            ("Detail pane", detail_keys),
+            ("Watchlist and polling", pick("add", "remove", "refresh", "refresh_all", "pause")),
+            ("API key", pick("api_key", "api_key_401")),
+            ("View", pick("filter", "sort", "time_mode", "back", "copy", "export")),
+            ("App", [*pick("help", "quit"), palette, quit_keys]),
+        ]
 
     def format_time_mode(self) -> str:
         """The current timestamp mode, as the toast after `t` says it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -61,6 +62,8 @@ class MainActions(Screen[None]):
         def _update_titles(self) -> None: ...
 
         def format_time_mode(self) -> str: ...
+
+        def help_groups(self) -> list[tuple[str, list[Binding]]]: ...
 
     def _toast(
         self, message: str, *, severity: SeverityLevel = "information", title: str = ""
@@ -232,5 +235,4 @@ class MainActions(Screen[None]):
         """Show every key."""
         from appizer_tui.ui.screens.help import HelpScreen
 
-        groups = self.app.help_groups()  # type: ignore[attr-defined]
-        self.app.push_screen(HelpScreen(groups))
+        self.app.push_screen(HelpScreen(self.help_groups()))

@@ -207,7 +207,7 @@ class CampaignList(ScrollView, can_focus=True):
 
     # ----- reactives ---------------------------------------------------------------------
 
-    def watch_sort_order(self) -> None:
+    def watch_order_by(self) -> None:
         self._rebuild_order()
 
     def watch_filter_text(self) -> None:

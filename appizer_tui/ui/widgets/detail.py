@@ -7,7 +7,10 @@ small frozen value per part and assigns it, so only parts whose text changed are
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -24,6 +27,11 @@ from appizer_tui.ui.widgets.timestamps import Timestamps, times_props
 
 class DetailPane(VerticalScroll, can_focus=True):
     """Everything about one campaign. Focusable so PageUp/PageDown scroll it on small screens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
+    ]
 
     def __init__(self, *, alert_threshold: float, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -31,6 +31,7 @@ class HeaderProps:
     badge: str
     status: CampaignStatus | None
     freshness: str
+    short_freshness: str
     stale: bool
 
 
@@ -46,20 +47,23 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
         status = campaign.status
     stale = view.is_stale(now)
     if view.last_success_at is None:
-        freshness = "no data yet"
+        freshness = short = "no data yet"
     else:
         age = fmt.format_age(now - view.last_success_at)
+        short_age = fmt.format_duration_short(now - view.last_success_at)
         if view.phase is Phase.DONE:
-            freshness = f"final \u00b7 fetched {age}"
+            freshness, short = f"final \u00b7 fetched {age}", "final"
         elif stale:
-            freshness = f"STALE \u00b7 updated {age}"
+            freshness, short = f"STALE \u00b7 updated {age}", f"STALE {short_age}"
         else:
-            freshness = f"updated {age}"
+            recent = now - view.last_success_at < 1
+            freshness, short = f"updated {age}", "now" if recent else f"{short_age} ago"
     return HeaderProps(
         campaign_id=safe_text(view.campaign_id, max_length=200),
         badge=badge,
         status=status,
         freshness=freshness,
+        short_freshness=short,
         stale=stale,
     )
 
@@ -80,8 +84,13 @@ class DetailHeader(Section[HeaderProps]):
             else ("bold $text-error" if props.badge.startswith("\u2717") else "$text-muted")
         )
         fresh_style = "bold $text-warning" if props.stale else "$text-muted"
-        right = Content.styled(props.freshness, fresh_style)
         badge = Content.styled(props.badge, badge_style)
+        name_length = len(props.campaign_id)
+        freshness = props.freshness
+        if name_length + badge.cell_length + len(freshness) + 4 > width:
+            # The id matters most: shorten the age before cutting the id.
+            freshness = props.short_freshness
+        right = Content.styled(freshness, fresh_style)
         room = width - right.cell_length - badge.cell_length - 4
         name = Content.styled(props.campaign_id, "bold").truncate(max(4, room), ellipsis=True)
         left = Content.assemble(name, "  ", badge)

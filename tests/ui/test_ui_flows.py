@@ -1,0 +1,264 @@
+"""Keyboard flows through the Pilot, on the real engine and simulator, checked against truth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import Input
+from ui_harness import Harness
+from ui_screen_text import banner_text, list_rows, text_of
+
+from appizer_tui.state import format as fmt
+from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
+from appizer_tui.ui.screens.confirm import ConfirmScreen
+from appizer_tui.ui.screens.help import HelpScreen
+from appizer_tui.ui.widgets.app_header import AppHeader
+from appizer_tui.ui.widgets.campaign_list import CampaignList
+from appizer_tui.ui.widgets.counters import Counters
+from appizer_tui.ui.widgets.detail_header import DetailHeader
+
+Factory = Callable[..., Harness]
+
+
+def _saved(h: Harness) -> list[str] | None:
+    path = h.tmp_path / "watchlist.json"
+    if not path.exists():
+        return None
+    campaigns: list[str] = json.loads(path.read_text())["campaigns"]
+    return campaigns
+
+
+def _progress(truth: dict[str, Any]) -> str:
+    stats = truth["stats"]
+    total = stats["total_recipients"]
+    return fmt.format_percent((stats["sent"] + stats["failed"]) / total if total else None)
+
+
+async def test_list_and_detail_match_the_simulator(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        await h.advance(pilot, 60)
+        rows = list_rows(h.app)
+        assert set(rows) == set(h.simulator.campaign_ids())
+        for campaign_id, row in rows.items():
+            truth = h.truth_at_fetch(campaign_id)
+            assert truth["status"] in row, (campaign_id, row)
+            assert _progress(truth) in row, (campaign_id, row)
+            assert fmt.format_count(truth["stats"]["failed"]) in row
+        selected = h.app.screen.query_one(CampaignList).cursor_id
+        assert selected is not None
+        truth = h.truth_at_fetch(selected)
+        header = text_of(h.app.screen.query_one(DetailHeader))
+        assert selected in header and truth["status"].upper() in header
+        counters = text_of(h.app.screen.query_one(Counters))
+        for name in ("total_recipients", "sent", "delivered", "opened", "clicked", "failed"):
+            assert fmt.format_count(truth["stats"][name]) in counters, name
+
+
+async def test_navigation_keys_move_the_cursor_and_the_detail_follows(
+    harness_factory: Factory,
+) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        campaigns = h.app.screen.query_one(CampaignList)
+        ids = campaigns.visible_ids
+        assert campaigns.cursor_id == ids[0]
+        await pilot.press("j", "down")
+        assert campaigns.cursor_id == ids[2]
+        await pilot.press("k")
+        assert campaigns.cursor_id == ids[1]
+        await pilot.press("G")
+        assert campaigns.cursor_id == ids[-1]
+        await pilot.press("g")
+        assert campaigns.cursor_id == ids[0]
+        await pilot.press("end")
+        assert campaigns.cursor_id == ids[-1]
+        await pilot.press("home", "pagedown")
+        assert campaigns.cursor_id == ids[-1]  # eight rows fit: a page reaches the end
+        await pilot.press("pageup")
+        assert campaigns.cursor_id == ids[0]
+        await pilot.press("j")
+        await pilot.pause()
+        assert ids[1] in text_of(h.app.screen.query_one(DetailHeader))
+        # Enter moves focus to the detail pane; Esc comes back.
+        await pilot.press("enter")
+        assert h.app.focused is not None and h.app.focused.id == "detail"
+        await pilot.press("escape")
+        assert h.app.focused is campaigns
+
+
+async def test_cursor_stays_on_its_campaign_when_data_arrives(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 5)
+        campaigns = h.app.screen.query_one(CampaignList)
+        await pilot.press("s", "s", "s", "s")  # failure rate: rows move as data comes in
+        await pilot.press("j", "j")
+        chosen = campaigns.cursor_id
+        await h.advance(pilot, 60, step=10)
+        assert campaigns.cursor_id == chosen
+
+
+async def test_filter_by_status_and_id(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        campaigns = h.app.screen.query_one(CampaignList)
+        await pilot.press("slash", *"send")
+        shown = campaigns.visible_ids
+        assert shown and all(h.store.get(i).campaign.raw_status == "sending" for i in shown)  # type: ignore[union-attr]
+        await pilot.press("enter")
+        assert h.app.focused is campaigns
+        assert "filter" in str(h.app.screen.query_one("#list-pane").border_subtitle)
+        await pilot.press("slash", *(["backspace"] * 4), *"promo")
+        assert campaigns.visible_ids == ("camp_promo_br",)
+        await pilot.press("escape")
+        assert len(campaigns.visible_ids) == len(h.simulator.campaign_ids())
+        await pilot.press("slash", *"nomatch")
+        assert campaigns.visible_ids == ()
+        assert "no campaign matches" in campaigns.render_line(1).text
+
+
+async def test_sort_cycles_through_every_order(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 30)
+        campaigns = h.app.screen.query_one(CampaignList)
+        assert campaigns.order_by == "added"
+        assert list(campaigns.visible_ids) == list(h.store.ids())
+        await pilot.press("s")
+        assert campaigns.order_by == "id"
+        assert list(campaigns.visible_ids) == sorted(h.store.ids(), key=str.casefold)
+        await pilot.press("s", "s")
+        assert campaigns.order_by == "progress"
+        progress = [h.store.get(i).metrics.progress for i in campaigns.visible_ids]  # type: ignore[union-attr]
+        known = [p for p in progress if p is not None]
+        assert known == sorted(known)
+        await pilot.press("s")
+        assert campaigns.order_by == "failure rate"
+        rates = [h.store.get(i).metrics.failure_rate for i in campaigns.visible_ids]  # type: ignore[union-attr]
+        known_rates = [r for r in rates if r is not None]
+        assert known_rates == sorted(known_rates, reverse=True)
+        await pilot.press("s")
+        assert campaigns.order_by == "added"
+
+
+async def test_add_several_ids_with_one_invalid(harness_factory: Factory) -> None:
+    h = harness_factory(ids=["camp_launch_eu"], persist=True)
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 5)
+        await pilot.press("a")
+        assert isinstance(h.app.screen, AddCampaignsScreen)
+        field = h.app.screen.query_one("#add-input", Input)
+        field.value = "camp_flash_sale, camp/bad camp_promo_br"
+        await pilot.press(*" camp_launch_eu")
+        preview = text_of(h.app.screen.query_one("#add-preview"))
+        assert "2 to add" in preview and "camp/bad" in preview and "path separator" in preview
+        await pilot.press("enter")
+        await pilot.pause()
+        assert h.store.ids() == ("camp_launch_eu", "camp_flash_sale", "camp_promo_br")
+        messages = " ".join(str(n.message) for n in h.app._notifications)
+        assert "refused camp/bad" in messages and "already watched" in messages
+        await h.advance(pilot, 10)
+        rows = list_rows(h.app)
+        assert "camp_promo_br" in rows and "sending" in rows["camp_promo_br"]
+        expected = ["camp_launch_eu", "camp_flash_sale", "camp_promo_br"]
+        await h.wait_for(pilot, lambda: _saved(h) == expected)
+
+
+async def test_not_found_campaign_banner_retry_and_remove(harness_factory: Factory) -> None:
+    h = harness_factory(ids=["camp_launch_eu", "camp_does_not_exist"], persist=True)
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        await pilot.press("j")
+        await pilot.pause()
+        banner = banner_text(h.app, "#campaign-banner")
+        assert "404 NOT FOUND" in banner and "d remove" in banner and "r retry" in banner
+        assert "not found" in list_rows(h.app)["camp_does_not_exist"]
+        h.poller.pause()  # so the only request is the retry
+        await pilot.pause()
+        served = h.simulator.requests_served
+        await pilot.press("r")
+        await h.advance(pilot, 1, step=1)
+        assert h.simulator.requests_served == served + 1
+        await pilot.press("d")
+        assert isinstance(h.app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert "camp_does_not_exist" in h.store.ids()
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert "camp_does_not_exist" not in h.store.ids()
+        assert list(list_rows(h.app)) == ["camp_launch_eu"]
+        await h.wait_for(pilot, lambda: _saved(h) == ["camp_launch_eu"])
+
+
+async def test_pause_stops_requests_and_shows_paused(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        await pilot.press("p")
+        await pilot.pause()
+        assert h.store.global_state().paused
+        assert "PAUSED" in text_of(h.app.screen.query_one(AppHeader))
+        served = h.simulator.requests_served
+        await h.advance(pilot, 30)
+        assert h.simulator.requests_served == served
+        # Data goes stale while paused, and says so.
+        assert "STALE" in text_of(h.app.screen.query_one(DetailHeader))
+        await pilot.press("p")
+        await h.advance(pilot, 10)
+        assert not h.store.global_state().paused
+        assert "PAUSED" not in text_of(h.app.screen.query_one(AppHeader))
+        assert h.simulator.requests_served > served
+
+
+async def test_refresh_one_and_all(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        await pilot.press("p")  # paused: only manual refreshes go out
+        await pilot.pause()
+        selected = h.app.screen.query_one(CampaignList).cursor_id
+        assert selected is not None
+        before = h.simulator.requests_for(selected)
+        served = h.simulator.requests_served
+        await pilot.press("r")
+        await h.advance(pilot, 1, step=1)
+        assert h.simulator.requests_for(selected) == before + 1
+        assert h.simulator.requests_served == served + 1
+        await pilot.press("R")
+        await h.advance(pilot, 10, step=1)
+        assert h.simulator.requests_served >= served + 1 + len(h.simulator.campaign_ids())
+
+
+async def test_help_lists_every_key_and_closes(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 40)) as pilot:
+        await h.advance(pilot, 5)
+        await pilot.press("question_mark")
+        assert isinstance(h.app.screen, HelpScreen)
+        shown = " ".join(text_of(w) for w in h.app.screen.query(".help-rows"))
+        for word in ("Add", "Remove", "Refresh", "Pause", "API key", "Copy", "Export", "Filter"):
+            assert word in shown, word
+        for key in (" a ", " d ", " r ", " R ", " p ", " K ", " y ", " e ", " / ", " s ", " t "):
+            assert key in shown, key
+        await pilot.press("escape")
+        assert not isinstance(h.app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(h.app.screen, HelpScreen)
+        await pilot.press("q")  # q closes the sheet, it does not quit
+        assert not isinstance(h.app.screen, HelpScreen)
+        assert h.app.is_running
+
+
+async def test_quit_returns_exit_code_zero(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(80, 24)) as pilot:
+        await h.advance(pilot, 5)
+        await pilot.press("q")
+        await pilot.pause()
+    assert h.app.return_value == 0
+    assert not h.poller.running
