@@ -1,10 +1,7 @@
 """appizer-tui: watch Appizer push-notification campaigns live from a terminal."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("appizer-tui")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The one place the version is written (pyproject.toml reads it from here). A literal rather than
+# importlib.metadata, which costs more start-up than `appizer-tui --version` may take in total.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]
