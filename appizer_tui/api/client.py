@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import ssl
+import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import httpx
 import msgspec
 
 from appizer_tui import __version__
+from appizer_tui.api._http import httpx
 from appizer_tui.api.errors import (
     AppizerError,
     AuthError,
@@ -31,65 +32,34 @@ from appizer_tui.api.models import (
 )
 from appizer_tui.api.ratelimit import RateLimitInfo, parse_rate_limit, parse_retry_after
 from appizer_tui.api.secret import ApiKey
+from appizer_tui.api.urls import (
+    DEFAULT_BASE_URL,
+    MAX_CAMPAIGN_ID_LENGTH,
+    InsecureURLError,
+    InvalidCampaignIdError,
+    check_base_url,
+    is_loopback_url,
+    validate_campaign_id,
+)
 
-DEFAULT_BASE_URL = "https://api.appizer.com/v1"
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "MAX_BODY_BYTES",
+    "MAX_CAMPAIGN_ID_LENGTH",
+    "AppizerClient",
+    "InsecureURLError",
+    "InvalidCampaignIdError",
+    "DEFAULT_TIMEOUT",
+    "TOTAL_TIMEOUT_SECONDS",
+    "check_base_url",
+    "is_loopback_url",
+    "validate_campaign_id",
+]
+
 MAX_BODY_BYTES = 1024 * 1024
-MAX_CAMPAIGN_ID_LENGTH = 128
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 # httpx's timeouts are per phase; this bounds the whole request, slow trickling bodies included.
 TOTAL_TIMEOUT_SECONDS = 15.0
-
-
-class InvalidCampaignIdError(ValueError):
-    """A campaign id that cannot be asked for; the message says why."""
-
-
-def validate_campaign_id(campaign_id: str) -> str:
-    """The id, stripped, if it can be sent as one path segment; else InvalidCampaignIdError."""
-    value = campaign_id.strip()
-    if not value:
-        raise InvalidCampaignIdError("the campaign id is empty")
-    if len(value) > MAX_CAMPAIGN_ID_LENGTH:
-        raise InvalidCampaignIdError(
-            f"the campaign id is longer than {MAX_CAMPAIGN_ID_LENGTH} characters"
-        )
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
-        raise InvalidCampaignIdError("the campaign id contains control characters")
-    if any(c.isspace() for c in value):
-        raise InvalidCampaignIdError("the campaign id contains spaces")
-    if value in {".", ".."} or "/" in value or "\\" in value:
-        raise InvalidCampaignIdError(
-            "the campaign id contains a path separator or is a dot segment"
-        )
-    return value
-
-
-def is_loopback_url(url: str) -> bool:
-    """True when the URL's host is this machine (localhost, 127.0.0.0/8, ::1)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class InsecureURLError(ValueError):
-    """Plain http:// to a host other than this machine would send the key in clear."""
-
-
-def check_base_url(base_url: str, *, insecure: bool) -> str:
-    """The base URL without a trailing slash, refusing clear-text http to remote hosts."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError(f"the base URL must be http(s)://host[/path], not {base_url!r}")
-    if parts.scheme == "http" and not insecure and not is_loopback_url(base_url):
-        raise InsecureURLError(
-            "refusing to send the API key over plain http:// to a remote host; "
-            "use https:// or pass --insecure"
-        )
-    return base_url.rstrip("/")
 
 
 def _network_message(exc: httpx.HTTPError) -> str:
@@ -107,6 +77,28 @@ def _network_message(exc: httpx.HTTPError) -> str:
         if isinstance(exc, cls):
             return text
     return f"request failed ({type(exc).__name__})"
+
+
+_TLS_LOCK = threading.Lock()
+_TLS_CONTEXT: ssl.SSLContext | None = None
+
+
+def tls_context(base_url: str) -> ssl.SSLContext:
+    """The TLS settings for a client of `base_url`.
+
+    https: httpx's verifying default (certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR),
+    built once per process: loading the CA bundle costs ~50 ms of start-up, and every client
+    would otherwise load it again. Plain http (the simulator on loopback, or --insecure): a
+    context that trusts no certificate at all, since no TLS connection is ever made (redirects
+    are not followed), and should one be attempted it fails closed; it costs nothing to build.
+    """
+    global _TLS_CONTEXT
+    if urlsplit(base_url).scheme == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    with _TLS_LOCK:
+        if _TLS_CONTEXT is None:
+            _TLS_CONTEXT = httpx.create_ssl_context()
+        return _TLS_CONTEXT
 
 
 class AppizerClient:
@@ -133,6 +125,7 @@ class AppizerClient:
         self.rate_limit: RateLimitInfo | None = None
         self._http = httpx.AsyncClient(
             transport=transport,
+            verify=tls_context(self.base_url),
             timeout=timeout,
             # Redirects are not followed: a redirect to another host must never carry the key.
             follow_redirects=False,
