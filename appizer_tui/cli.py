@@ -8,8 +8,6 @@ modules (Textual, the simulator's web stack) are imported only by the commands t
 
 from __future__ import annotations
 
-import asyncio
-import difflib
 import sys
 from typing import Any
 
@@ -42,6 +40,8 @@ class _ViewerByDefault(click.Group):
 
 def _refuse_mistyped_command(word: str, commands: list[str]) -> None:
     """`appizer-tui stauts c1` should not open the viewer on a campaign called "stauts"."""
+    import difflib
+
     close = difflib.get_close_matches(word, commands, n=1, cutoff=0.75)
     if close and "_" not in word:
         raise click.UsageError(f"no such command {word!r}; did you mean {close[0]!r}?")
@@ -78,13 +78,16 @@ def status_command(campaign_ids: tuple[str, ...], as_json: bool, **connection: A
       2  usage error (bad flag, bad id, no key)
     When several kinds occur, the first in the order 3, 5, 6, 4 decides.
     """
-    from appizer_tui.plain.status import exit_status, fetch_all, to_json, to_table
-
     ids = parse_campaign_ids(campaign_ids)
     with open_connection(**connection) as conn:
         ids = ids or list(conn.demo_ids)
         if not ids:
             raise click.UsageError("give at least one CAMPAIGN_ID")
+        # Imported once the arguments are known to be good: a usage error never pays for
+        # httpx and asyncio.
+        import asyncio
+
+        from appizer_tui.plain.status import exit_status, fetch_all, to_json, to_table
 
         async def run() -> list[Any]:
             async with conn.make_client() as client:

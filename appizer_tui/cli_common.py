@@ -10,13 +10,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from appizer_tui.api.client import AppizerClient, InvalidCampaignIdError, validate_campaign_id
 from appizer_tui.api.secret import ApiKey
+from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
 from appizer_tui.config import MISSING_KEY_MESSAGE, ConfigError, Settings, resolve_settings
+
+if TYPE_CHECKING:
+    from appizer_tui.api.client import AppizerClient
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -87,6 +90,10 @@ class Connection:
 
     def make_client(self, wall_clock: Callable[[], float] = time.time) -> AppizerClient:
         """A client for these settings (the caller closes it)."""
+        # Imported here: httpx is the largest part of every command's start-up, and
+        # `--version`, `--help` and usage errors never need it.
+        from appizer_tui.api.client import AppizerClient
+
         return AppizerClient(
             self.settings.api_key,
             self.settings.base_url,

@@ -26,8 +26,8 @@ from typing import Any
 
 import platformdirs
 
-from appizer_tui.api.client import DEFAULT_BASE_URL, check_base_url
 from appizer_tui.api.secret import ApiKey
+from appizer_tui.api.urls import DEFAULT_BASE_URL, check_base_url
 
 APP_NAME = "appizer-tui"
 ENV_API_KEY = "APPIZER_API_KEY"

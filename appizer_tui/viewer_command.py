@@ -6,7 +6,6 @@ plain lines rather than a full-screen app.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,8 @@ def view_command(
 
 
 def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
+    import asyncio
+
     from appizer_tui.polling.clock import SystemClock
     from appizer_tui.polling.engine import Poller
     from appizer_tui.state import watchlist

@@ -7,7 +7,6 @@ ever pulls in Textual, plotext or the simulator's web stack (unless --demo asks 
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +38,8 @@ def watch_main(
 ) -> int:
     """Run `watch` to the end with the connection's settings (interval, max_rpm, budget_share)
     and return its exit status. Blocks; owns its event loop and its client."""
+    import asyncio
+
     from appizer_tui.plain.watch import SIGPIPE_EXIT, run_watch
     from appizer_tui.polling.clock import SystemClock
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import os
@@ -29,6 +28,8 @@ def colour_enabled(stream: TextIO, environ: Mapping[str, str] | None = None) -> 
 def on_signals(callback: Callable[[int], None]) -> Callable[[], None]:
     """Call `callback(signal_number)` on the running loop for each of STOP_SIGNALS, instead of
     dying or raising KeyboardInterrupt somewhere random; returns the function that undoes it."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
     for name in STOP_SIGNALS:

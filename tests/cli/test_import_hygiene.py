@@ -11,8 +11,10 @@ import sys
 
 import pytest
 
-# Not rich: httpx itself imports it when it is installed (for httpx's own command line).
-HEAVY = ("textual", "plotext", "textual_plotext", "starlette", "uvicorn")
+# rich too: httpx imports it for its own command line unless appizer_tui.api._http prevents it.
+HEAVY = ("textual", "plotext", "textual_plotext", "starlette", "uvicorn", "rich", "pygments")
+# What `--version`, `--help` and usage errors never need: the HTTP stack and the event loop.
+NETWORK = ("httpx", "httpcore", "anyio", "ssl", "asyncio", "msgspec")
 
 PROBE = """
 import json, sys
@@ -22,6 +24,13 @@ result = CliRunner().invoke(main, {args!r})
 loaded = sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))
 print(json.dumps({{"exit": result.exit_code, "loaded": loaded}}))
 """
+
+
+def _probe(args: list[str], modules: tuple[str, ...]) -> dict[str, object]:
+    code = PROBE.format(args=args, heavy=modules)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    report: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return report
 
 
 @pytest.mark.parametrize(
@@ -37,8 +46,46 @@ print(json.dumps({{"exit": result.exit_code, "loaded": loaded}}))
     ],
 )
 def test_headless_commands_import_no_ui_or_server_modules(args: list[str], exit_code: int) -> None:
-    code = PROBE.format(args=args, heavy=HEAVY)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report = _probe(args, HEAVY)
     assert report["exit"] == exit_code
     assert report["loaded"] == [], f"{args} loaded {report['loaded']}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["--help"], ["status", "--help"], ["watch", "--help"], ["status", "bad id"]],
+)
+def test_help_version_and_usage_errors_load_no_network_stack(args: list[str]) -> None:
+    report = _probe(args, NETWORK)
+    assert report["loaded"] == [], f"{args} loaded {report['loaded']}"
+
+
+def test_version_from_the_entry_point_loads_not_even_click() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "sys.argv = ['appizer-tui', '--version']\n"
+        "out = io.StringIO()\n"
+        "from appizer_tui.__main__ import run\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    run()\n"
+        "print(repr(out.getvalue()), 'click' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    from appizer_tui import __version__
+
+    assert out.stdout.strip() == f"'appizer-tui, version {__version__}\\n' False"
+
+
+def test_entry_point_version_matches_clicks_version_option() -> None:
+    from click.testing import CliRunner
+
+    from appizer_tui.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    entry = subprocess.run(
+        [sys.executable, "-m", "appizer_tui", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert entry.stdout == result.output
