@@ -18,7 +18,6 @@ file by this program.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +78,8 @@ def load_file_config(env: Mapping[str, str]) -> FileConfig:
         if explicit:
             raise ConfigError(f"{ENV_CONFIG} names {path}, which does not exist")
         return FileConfig()
+    import tomllib  # only when there is a file to read: it is most of this module's import time
+
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

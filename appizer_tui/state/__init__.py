@@ -1,27 +1,56 @@
 """What we know about each watched campaign: snapshots, bounded history, errors, derived
 metrics, and the watchlist file. No Textual, no HTTP: the engine writes the store, everybody else
-reads it."""
+reads it.
 
-from appizer_tui.state.events import (
-    CampaignAdded,
-    CampaignErrored,
-    CampaignFinished,
-    CampaignRemoved,
-    CampaignUpdated,
-    FailureAlert,
-    GlobalChanged,
-    StoreEvent,
-)
-from appizer_tui.state.history import History
-from appizer_tui.state.model import (
-    BudgetStatus,
-    CampaignView,
-    ErrorInfo,
-    GlobalState,
-    Metrics,
-    Phase,
-)
-from appizer_tui.state.store import CampaignStore
+The names below are imported on first use, so `from appizer_tui.state import format` (the plain
+printers, `status`) does not pay for the store, its events and their dataclasses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from appizer_tui.state.events import (
+        CampaignAdded,
+        CampaignErrored,
+        CampaignFinished,
+        CampaignRemoved,
+        CampaignUpdated,
+        FailureAlert,
+        GlobalChanged,
+        StoreEvent,
+    )
+    from appizer_tui.state.history import History
+    from appizer_tui.state.model import (
+        BudgetStatus,
+        CampaignView,
+        ErrorInfo,
+        GlobalState,
+        Metrics,
+        Phase,
+    )
+    from appizer_tui.state.store import CampaignStore
+
+_WHERE = {
+    "BudgetStatus": "model",
+    "CampaignAdded": "events",
+    "CampaignErrored": "events",
+    "CampaignFinished": "events",
+    "CampaignRemoved": "events",
+    "CampaignStore": "store",
+    "CampaignUpdated": "events",
+    "CampaignView": "model",
+    "ErrorInfo": "model",
+    "FailureAlert": "events",
+    "GlobalChanged": "events",
+    "GlobalState": "model",
+    "History": "history",
+    "Metrics": "model",
+    "Phase": "model",
+    "StoreEvent": "events",
+}
 
 __all__ = [
     "BudgetStatus",
@@ -41,3 +70,12 @@ __all__ = [
     "Phase",
     "StoreEvent",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
