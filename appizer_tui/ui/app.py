@@ -232,7 +232,8 @@ class AppizerApp(App[int]):
         main = self.main_screen
         if main is not None:
             main.fatal = self.engine_error
-            main.global_changed()
+            if main.is_mounted:
+                main.global_changed()
         self.bell()
 
     def _fatal_error(self) -> None:

@@ -36,17 +36,18 @@ class AddPlan:
     refused: tuple[tuple[str, str], ...] = ()
     already: tuple[str, ...] = ()
 
-    def summary(self) -> str:
-        """One line for the add dialog and the toast (ids made safe for display)."""
+    def summary(self, limit: int = 3) -> str:
+        """One line for the add dialog and the toast (ids made safe for display); at most
+        `limit` refused ids are named."""
         parts = []
         if self.valid:
             parts.append(f"{len(self.valid)} to add")
         if self.already:
             parts.append(f"{len(self.already)} already watched")
-        for campaign_id, reason in self.refused[:3]:
+        for campaign_id, reason in self.refused[:limit]:
             parts.append(f"refused {safe_text(campaign_id, max_length=40)!s}: {reason}")
-        if len(self.refused) > 3:
-            parts.append(f"{len(self.refused) - 3} more refused")
+        if len(self.refused) > limit:
+            parts.append(f"{len(self.refused) - limit} more refused")
         return "; ".join(parts)
 
 

@@ -68,15 +68,15 @@ class HelpScreen(ModalScreen[None]):
                 for title, bindings in self._groups:
                     yield Static(Content.styled(title, "bold $text-accent"), classes="help-heading")
                     pairs = [
-                        (self._keys(binding), binding.description)
+                        (self._keys(binding), binding.tooltip or binding.description)
                         for binding in bindings
                         if binding.description
                     ]
-                    yield Static(_rows(pairs, 12, "bold"), classes="help-rows")
+                    yield Static(_rows(pairs, 14, "bold"), classes="help-rows")
                 yield Static(Content.styled("Symbols", "bold $text-accent"), classes="help-heading")
-                yield Static(_rows(_LEGEND, 12, "bold"), classes="help-rows")
+                yield Static(_rows(_LEGEND, 14, "bold"), classes="help-rows")
                 yield Static(Content.styled("Banners", "bold $text-accent"), classes="help-heading")
-                yield Static(_rows(_BANNERS, 12, "bold"), classes="help-rows")
+                yield Static(_rows(_BANNERS, 14, "bold"), classes="help-rows")
 
     def _keys(self, binding: Binding) -> str:
         keys = [k.strip() for k in binding.key.split(",")]

@@ -36,12 +36,26 @@ class MainScreen(MainActions, Screen[None]):
     """Everything the viewer shows at steady state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add", tooltip="Watch more campaigns"),
-        Binding("d", "remove", "Remove", id="remove", tooltip="Stop watching the selected"),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll the selected now"),
-        Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all"),
+        Binding("a", "add", "Add", id="add", tooltip="Add campaigns: one or more ids"),
+        Binding("d", "remove", "Remove", id="remove", tooltip="Remove the selected (asks first)"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Refresh the selected now"),
+        Binding(
+            "R",
+            "refresh_all",
+            "Refresh all",
+            show=False,
+            id="refresh_all",
+            tooltip="Refresh every campaign now (within the budget)",
+        ),
         Binding("p", "pause", "Pause", id="pause", tooltip="Pause or resume all polling"),
-        Binding("K", "api_key", "API key", show=False, id="api_key"),
+        Binding(
+            "K",
+            "api_key",
+            "API key",
+            show=False,
+            id="api_key",
+            tooltip="Enter an API key (masked, used at once, never saved)",
+        ),
         # While the 401 banner is up, `k` (otherwise "up" in the list) opens the key prompt.
         Binding(
             "k",
@@ -50,15 +64,58 @@ class MainScreen(MainActions, Screen[None]):
             show=False,
             priority=True,
             id="api_key_401",
+            tooltip="The same, while the 401 banner shows",
         ),
-        Binding("y", "copy", "Copy", show=False, id="copy", tooltip="Copy id and figures"),
-        Binding("e", "export", "Export", show=False, id="export"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id or status"),
-        Binding("s", "sort", "Sort", id="sort", tooltip="Cycle the sort order"),
-        Binding("t", "time_mode", "Times", show=False, id="time_mode"),
-        Binding("escape", "back", "Back", show=False, id="back"),
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
-        Binding("q", "app.quit_viewer", "Quit", id="quit"),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            show=False,
+            id="copy",
+            tooltip="Copy the selected id and figures (OSC 52: works over SSH)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            show=False,
+            id="export",
+            tooltip="Export campaigns or a history as CSV or JSON",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            tooltip="Filter by id text and status words (error, stale, alert too)",
+        ),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            id="sort",
+            tooltip="Sort: added, id, status, progress, failure rate",
+        ),
+        Binding(
+            "t",
+            "time_mode",
+            "Times",
+            show=False,
+            id="time_mode",
+            tooltip="Timestamps: relative, local time, UTC",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            show=False,
+            id="back",
+            tooltip="Back to the list; clear the filter",
+        ),
+        Binding(
+            "question_mark,f1", "help", "Help", id="help", key_display="?", tooltip="This sheet"
+        ),
+        Binding("q", "app.quit_viewer", "Quit", id="quit", tooltip="Quit"),
     ]
 
     HORIZONTAL_BREAKPOINTS = [
@@ -105,7 +162,7 @@ class MainScreen(MainActions, Screen[None]):
             yield DetailPane(alert_threshold=self.options.alert_failure_rate, id="detail")
         yield Welcome(id="welcome")
         yield StatusLine(id="status-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def campaign_list(self) -> CampaignList:

@@ -95,7 +95,7 @@ class MainActions(Screen[None]):
             self._persist(self.store.ids(), ())
             self.campaign_list.select(plan.valid[0])
         if plan.refused:
-            self._toast(plan.summary(), severity="warning", title="Some ids were refused")
+            self._toast(plan.summary(limit=10), severity="warning", title="Some ids were refused")
         elif plan.valid or plan.already:
             self._toast(plan.summary(), title="Watchlist")
 

@@ -62,13 +62,14 @@ def global_lines(
         budget = state.budget
         used = f"{budget.requests_last_minute:,} requests in the last minute"
         if budget.server_limit is not None:
-            used += f" of the server's {budget.server_limit:,}"
+            used += f", the server allows {budget.server_limit:,}"
+        if budget.budget_rpm > 0:
+            used += f" \u00b7 budget {budget.budget_rpm:,.0f}/min"
         lines.append(
             BannerLine(
                 "warning",
                 "429 RATE LIMITED",
-                f"resuming {fmt.format_countdown(state.rate_limited_until - now)} \u00b7 {used}"
-                f" \u00b7 budget {budget.budget_rpm:,.0f}/min",
+                f"resuming {fmt.format_countdown(state.rate_limited_until - now)} \u00b7 {used}",
             )
         )
     if state.offline_since is not None:

@@ -39,7 +39,14 @@ class CampaignList(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("enter", "select", "Details", show=False, id="list.select"),
+        Binding(
+            "enter",
+            "select",
+            "Details",
+            show=False,
+            id="list.select",
+            tooltip="Move to the detail pane",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

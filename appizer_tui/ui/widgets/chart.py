@@ -78,6 +78,14 @@ class ChartPanel(Widget):
         self.replots = 0
         """How many times the chart was drawn (tests and benchmarks read it)."""
 
+    @property
+    def settled(self) -> bool:
+        """True once the plot is loaded and shows the latest data, or says why it cannot."""
+        if self._plot is None or self._pending is None:
+            return False
+        campaign_id, history = self._pending
+        return not self._plot.display or self._drawn == (campaign_id, history.version)
+
     def compose(self) -> Any:
         yield Static(Content("chart: waiting for data"), id="chart-note")
 
@@ -101,7 +109,10 @@ class ChartPanel(Widget):
             self._load()
             return
         campaign_id, history = self._pending
-        if len(history) < 2:
+        enough = len(history) >= 2
+        self._plot.display = enough
+        self.query_one("#chart-note", Static).display = not enough
+        if not enough:
             return
         key = (campaign_id, history.version)
         if key == self._drawn:
@@ -131,7 +142,9 @@ class ChartPanel(Widget):
         if event.state is WorkerState.SUCCESS:
             plot_class: Any = event.worker.result
             self._plot = plot_class(id="chart-plot")
-            self.query_one("#chart-note", Static).display = False
+            self.query_one("#chart-note", Static).update(
+                Content("chart: waiting for a second sample")
+            )
             self.mount(self._plot)
             self.call_after_refresh(self.maybe_replot, force=True)
         elif event.state is WorkerState.ERROR:
@@ -146,9 +159,33 @@ class ChartPanel(Widget):
             if points:
                 xs, values = zip(*points, strict=True)
                 plt.plot(list(xs), list(values), label=name, color=color, marker="braille")
-        plt.xlabel("minutes ago")
+        ticks, labels = time_ticks(data.x)
+        plt.xticks(ticks, labels)
         self._plot.refresh()
         self.replots += 1
+
+
+def time_ticks(x: tuple[float, ...], count: int = 5) -> tuple[list[float], list[str]]:
+    """Evenly spaced ticks over x (minutes before now) labelled "-45s", "-12m" or "-2h"."""
+    if not x:
+        return [], []
+    low, high = min(x), max(x)
+    if high - low <= 0:
+        return [low], [_ago(low)]
+    step = (high - low) / (count - 1)
+    ticks = [low + step * i for i in range(count)]
+    return ticks, [_ago(t) for t in ticks]
+
+
+def _ago(minutes: float) -> str:
+    seconds = -minutes * 60
+    if abs(seconds) < 0.5:
+        return "now"
+    if seconds < 180:
+        return f"-{seconds:.0f}s"
+    if seconds < 3 * 3600:
+        return f"-{seconds / 60:.0f}m"
+    return f"-{seconds / 3600:.1f}h"
 
 
 def _import_plotext() -> type[Any]:

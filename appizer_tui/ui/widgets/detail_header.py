@@ -43,7 +43,9 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
         status = None
     else:
         word = safe_text(fmt.status_word(campaign.status, campaign.raw_status), max_length=40)
-        badge = f"{fmt.status_symbol(campaign.status)} {word.upper()}"
+        # Known statuses in capitals; a server's unknown word exactly as it was sent.
+        shown = word if campaign.status is CampaignStatus.UNKNOWN else word.upper()
+        badge = f"{fmt.status_symbol(campaign.status)} {shown}"
         status = campaign.status
     stale = view.is_stale(now)
     if view.last_success_at is None:

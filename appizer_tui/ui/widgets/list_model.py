@@ -61,7 +61,7 @@ class Column:
     drop: int = 0
 
 
-_ID_MIN: Final = 12
+_ID_MIN: Final = 18
 _ID_MAX: Final = 40
 _COLUMNS: Final = (
     Column("flag", " ", 1),
@@ -73,7 +73,7 @@ _COLUMNS: Final = (
     Column("open", "OPEN", 6, right=True, drop=4),
     Column("click", "CLICK", 6, right=True, drop=5),
     Column("failed", "FAILED", 7, right=True, drop=2),
-    Column("age", "AGE", 7, right=True, drop=1),
+    Column("age", "AGE", 6, right=True, drop=1),
 )
 
 

@@ -27,19 +27,27 @@ def budget_props(
     budget: BudgetStatus, interval: float, now: float, *, paused: bool = False
 ) -> BudgetProps:
     """The budget line for `budget` at wall time `now`; `interval` is the configured cadence."""
-    used = f"{budget.requests_last_minute:,}/{budget.budget_rpm:,.0f} req/min"
+    if budget.budget_rpm > 0:
+        used = f"{budget.requests_last_minute:,}/{budget.budget_rpm:,.0f} req/min"
+    else:
+        # The engine plans nothing while a 429 pause lasts: say that, not "x/0".
+        used = f"{budget.requests_last_minute:,} req in the last min (on hold)"
     server = ""
     if budget.server_remaining is not None:
         limit = f"/{budget.server_limit:,}" if budget.server_limit is not None else ""
         server = f"server {budget.server_remaining:,}{limit} left"
         if budget.server_reset_at is not None:
             server += f", resets {fmt.format_countdown(budget.server_reset_at - now)}"
-    overrun = fmt.budget_overrun(
-        campaigns=budget.active,
-        interval=interval,
-        projected_per_hour=budget.projected_per_hour,
-        budget_per_hour=budget.budget_per_hour,
-        achieved_interval=budget.achieved_interval,
+    overrun = (
+        None
+        if budget.budget_per_hour <= 0
+        else fmt.budget_overrun(
+            campaigns=budget.active,
+            interval=interval,
+            projected_per_hour=budget.projected_per_hour,
+            budget_per_hour=budget.budget_per_hour,
+            achieved_interval=budget.achieved_interval,
+        )
     )
     if paused:
         cadence = "PAUSED · p resumes"

@@ -20,7 +20,7 @@ _TEXT = Content.assemble(
     "\n\n",
     ("?", "bold reverse"),
     " lists every key \u00b7 ",
-    ("k", "bold reverse"),
+    ("K", "bold reverse"),
     " sets the API key \u00b7 ",
     ("q", "bold reverse"),
     " quits",
