@@ -115,7 +115,9 @@ def format_duration_short(seconds: float | None) -> str:
 
 
 def format_age(seconds: float | None) -> str:
-    """How long ago something happened: "just now", "12 s ago", "3 min ago"."""
+    """How long ago something happened, coarser as it recedes: "just now", "12 s ago",
+    "3 min ago", "2 h 05 min ago", "3 d 4 h ago". Minutes drop the seconds, so a label showing
+    an older time changes once a minute, not every second."""
     number = _finite(seconds)
     if number is None:
         return MISSING
@@ -124,6 +126,8 @@ def format_age(seconds: float | None) -> str:
         return f"in {format_duration(-number)}"
     if number < 1:
         return "just now"
+    if 60 <= number < 3600:
+        return f"{int(number // 60)} min ago"
     return f"{format_duration(number)} ago"
 
 

@@ -65,6 +65,8 @@ def test_ages_and_countdowns() -> None:
     assert fmt.format_age(0.2) == "just now"
     assert fmt.format_age(12) == "12 s ago"
     assert fmt.format_age(180) == "3 min ago"
+    assert fmt.format_age(192) == "3 min ago"  # no ticking seconds once past a minute
+    assert fmt.format_age(7500) == "2 h 05 min ago"
     assert fmt.format_age(-30) == "in 30 s"
     assert fmt.format_countdown(22.1) == "in 23 s"
     assert fmt.format_countdown(0.1) == "now"

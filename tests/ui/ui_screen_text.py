@@ -13,6 +13,9 @@ from appizer_tui.ui.widgets.campaign_list import CampaignList
 
 def text_of(widget: Widget) -> str:
     """The plain text a widget renders now."""
+    text = getattr(widget, "text", None)
+    if isinstance(text, str):
+        return text
     rendered: Any = widget.render()
     plain = getattr(rendered, "plain", None)
     return plain if isinstance(plain, str) else str(rendered)

@@ -7,6 +7,7 @@ coalesced. While a dialog covers it, updates are only noted and applied when it 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -30,6 +31,9 @@ from appizer_tui.ui.widgets.detail import DetailPane
 from appizer_tui.ui.widgets.list_model import SORT_ARROWS
 from appizer_tui.ui.widgets.status_line import StatusLine, budget_props
 from appizer_tui.ui.widgets.welcome import Welcome
+
+STATUS_REFRESH_SECONDS = 5.0
+"""How often the budget figures are redrawn at most (urgent changes show at once)."""
 
 
 class MainScreen(MainActions, Screen[None]):
@@ -151,6 +155,9 @@ class MainScreen(MainActions, Screen[None]):
         self._live: set[str] = set()
         self._auth_shown = False
         self._ticking = False
+        self._status_at = -1e18
+        self.status_refresh = STATUS_REFRESH_SECONDS
+        """Seconds between redraws of the budget figures (0: every change, for screenshots)."""
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="app-header")
@@ -241,17 +248,26 @@ class MainScreen(MainActions, Screen[None]):
         self.query_one("#global-banner", Banner).props = global_lines(state, now, self.fatal)
         self._update_status(state, now)
 
-    def _update_status(self, state: GlobalState, now: float) -> None:
+    def _update_status(self, state: GlobalState, now: float, *, force: bool = False) -> None:
         live = bool(self._live) or self._global_countdown(state, now)
         budget = state.budget
         if not live:
             # Without the 1 Hz tick a countdown would freeze: leave the reset time out.
-            from dataclasses import replace
-
             budget = replace(budget, server_reset_at=None)
-        self.query_one(StatusLine).props = budget_props(
-            budget, self.store.interval, now, paused=state.paused
+        props = budget_props(budget, self.store.interval, now, paused=state.paused)
+        status = self.query_one(StatusLine)
+        old = status.props
+        # The request counts move with every poll; redrawing the line each time would cost more
+        # bytes than everything else on screen. Figures refresh every few seconds, while a
+        # change that matters (429s, pause, an overrun) shows at once.
+        urgent = old is None or (old.count_429, old.overrun, old.cadence) != (
+            props.count_429,
+            props.overrun,
+            props.cadence,
         )
+        if force or urgent or not live or now - self._status_at >= self.status_refresh:
+            status.props = props
+            self._status_at = now
 
     def _update_header(self) -> None:
         self.query_one(AppHeader).props = HeaderState(
@@ -278,7 +294,7 @@ class MainScreen(MainActions, Screen[None]):
         count = f"{shown}/{total}" if campaigns.filter_text else f"{total}"
         pane.border_title = f"Campaigns ({count})"
         pane.border_subtitle = self._sort_filter_text()
-        self._update_status(self.store.global_state(), self.clock.wall())
+        self._update_status(self.store.global_state(), self.clock.wall(), force=True)
 
     # ----- time --------------------------------------------------------------------------
 

@@ -382,13 +382,17 @@ class CampaignList(ScrollView, can_focus=True):
         if (new.status, new.state, new.alert) != (old.status, old.state, old.alert):
             self._refresh_index(index)
             return
-        # Same colours: only the cells whose text changed go to the terminal.
+        # Same colours: repaint up to the last cell that changed. (Textual writes a partial
+        # line from the widget's left edge, so one region per row is the cheapest.)
         y = index - int(self.scroll_offset.y) + 1
+        if not 1 <= y <= self._page_height():
+            return
+        right = 0
         for position, (before, after) in enumerate(zip(old.cells, new.cells, strict=True)):
             if before != after:
-                column = self._layout.columns[position]
-                x = self._layout.offsets[position]
-                self.refresh(Region(x, y, column.width, 1))
+                right = self._layout.offsets[position] + self._layout.columns[position].width
+        if right:
+            self.refresh(Region(0, y, right, 1))
 
     def _refresh_index(self, index: int) -> None:
         y = index - int(self.scroll_offset.y) + 1

@@ -11,9 +11,11 @@ from __future__ import annotations
 import importlib
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual.content import Content
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -22,6 +24,10 @@ from appizer_tui.state.store import History
 
 CHART_MIN_INTERVAL = 15.0
 """Seconds (on the injected clock) between two replots of the same campaign."""
+SELECTION_SETTLE = 0.3
+"""Seconds the cursor must rest on another campaign before its chart is drawn. A replot costs
+~50-250 ms (plotext builds the whole figure), which would otherwise be paid on every key press
+while the user scrolls the list; meanwhile the old campaign's chart is hidden, not shown."""
 MAX_POINTS = 200
 """Samples drawn per series; longer histories are thinned by stepping."""
 
@@ -75,6 +81,7 @@ class ChartPanel(Widget):
         self._drawn: tuple[str, int] | None = None
         self._drawn_at = -math.inf
         self.now = 0.0
+        self._settle_timer: Timer | None = None
         self.replots = 0
         """How many times the chart was drawn (tests and benchmarks read it)."""
 
@@ -90,9 +97,19 @@ class ChartPanel(Widget):
         yield Static(Content("chart: waiting for data"), id="chart-note")
 
     def show(self, campaign_id: str, history: History, now: float, *, force: bool = False) -> None:
-        """Draw `history` when visible and due; otherwise remember it for later."""
+        """Draw `history` when visible and due; otherwise remember it for later. Another
+        campaign than the one drawn is drawn once the cursor has rested (SELECTION_SETTLE)."""
         self._pending = (campaign_id, history)
         self.now = now
+        if self._plot is not None and self._drawn is not None and self._drawn[0] != campaign_id:
+            # Never show the previous campaign's lines under this one's name.
+            self._plot.visible = False
+            if self._settle_timer is not None:
+                self._settle_timer.stop()
+            self._settle_timer = self.set_timer(
+                SELECTION_SETTLE, partial(self.maybe_replot, force=True)
+            )
+            return
         self.maybe_replot(force=force)
 
     def clear(self) -> None:
@@ -103,6 +120,11 @@ class ChartPanel(Widget):
         """Replot if there is something new, the chart is on screen and the throttle allows."""
         if self._pending is None or not self.is_mounted:
             return
+        if force and self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+        elif self._settle_timer is not None:
+            return  # the cursor is still moving: the settle timer draws
         if not self.display or self.size.height < 4 or not self.screen.is_active:
             return
         if self._plot is None:
@@ -116,6 +138,7 @@ class ChartPanel(Widget):
             return
         key = (campaign_id, history.version)
         if key == self._drawn:
+            self._plot.visible = True
             return
         same_campaign = self._drawn is not None and self._drawn[0] == campaign_id
         if same_campaign and not force and self.now - self._drawn_at < CHART_MIN_INTERVAL:
@@ -161,6 +184,7 @@ class ChartPanel(Widget):
                 plt.plot(list(xs), list(values), label=name, color=color, marker="braille")
         ticks, labels = time_ticks(data.x)
         plt.xticks(ticks, labels)
+        self._plot.visible = True
         self._plot.refresh()
         self.replots += 1
 

@@ -2,13 +2,17 @@
 funnel sent -> delivered -> opened -> clicked drawn as bars beside them.
 
 One table instead of two: the funnel's steps are the same numbers, and at 80x24 the lines saved
-are what lets the whole detail pane fit without scrolling.
+are what lets the whole detail pane fit. The table is three side-by-side columns (values, deltas,
+funnel) because Textual repaints a widget's whole line: ending a highlight then rewrites only
+the narrow delta column, not six full lines.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
 
@@ -80,8 +84,91 @@ def counters_props(view: CampaignView) -> CountersProps | None:
     return CountersProps(tuple(rows))
 
 
-class Counters(Section[CountersProps]):
-    """Counters, deltas and the funnel; deltas are bold for a moment after they change."""
+@dataclass(frozen=True, slots=True)
+class _Deltas:
+    rows: tuple[tuple[str, bool], ...]
+    flash: bool
+
+
+class CounterValues(Section[tuple[tuple[str, str], ...]]):
+    """Labels and values."""
+
+    DEFAULT_CSS = """
+    CounterValues {
+        width: auto;
+        height: 6;
+    }
+    """
+
+    def render_props(self, props: tuple[tuple[str, str], ...], width: int) -> Content:
+        value_width = max(len(value) for _, value in props)
+        return Content("\n").join(
+            Content.assemble((label.ljust(11), "$text-muted"), value.rjust(value_width))
+            for label, value in props
+        )
+
+
+class CounterDeltas(Section[_Deltas]):
+    """Changes since the previous poll; bold while highlighted."""
+
+    DEFAULT_CSS = """
+    CounterDeltas {
+        width: auto;
+        min-width: 5;
+        height: 6;
+        padding-left: 1;
+    }
+    """
+
+    def render_props(self, props: _Deltas, width: int) -> Content:
+        delta_width = max(len(delta) for delta, _ in props.rows)
+        lines = []
+        for delta, bad in props.rows:
+            if bad:
+                style = "bold $text-warning" if props.flash else "$text-warning"
+            else:
+                style = "bold $text-success" if props.flash else "$text-muted"
+            lines.append(Content.styled(delta.rjust(delta_width), style if delta else ""))
+        return Content("\n").join(lines)
+
+
+class CounterFunnel(Section[tuple[tuple[str, float | None], ...]]):
+    """The funnel: each step's share of what was sent, as a bar and a percentage."""
+
+    DEFAULT_CSS = """
+    CounterFunnel {
+        width: 1fr;
+        height: 6;
+        padding-left: 2;
+    }
+    """
+
+    def render_props(self, props: tuple[tuple[str, float | None], ...], width: int) -> Content:
+        bar_width = width - 6
+        lines = [Content("")]  # the recipients row has no funnel step
+        for label, share in props:
+            if bar_width < 3:
+                lines.append(Content(""))
+                continue
+            shown = min(max(share, 0.0), 1.0) if share is not None else 0.0
+            lines.append(
+                Content.assemble(
+                    (fmt.bar(shown, bar_width), _FUNNEL_STYLES[label]),
+                    (fmt.format_percent(share, digits=0).rjust(6), "$text-muted"),
+                )
+            )
+        return Content("\n").join(lines)
+
+
+def _widest(rows: tuple[tuple[object, ...], ...] | None, column: int) -> int:
+    """The longest text in one column of `rows` (-1 for none)."""
+    if not rows:
+        return -1
+    return max(len(str(row[column])) for row in rows)
+
+
+class Counters(Horizontal):
+    """recipients, sent, delivered, opened, clicked, failed; deltas; funnel bars."""
 
     DEFAULT_CSS = """
     Counters {
@@ -91,55 +178,57 @@ class Counters(Section[CountersProps]):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._flash = False
+        self.props: CountersProps | None = None
         self._flash_timer: Timer | None = None
 
-    def watch_props(self, old: CountersProps | None, new: CountersProps | None) -> None:
-        if old is None or new is None or old.rows == new.rows:
+    def compose(self) -> ComposeResult:
+        yield CounterValues()
+        yield CounterDeltas()
+        yield CounterFunnel()
+
+    def show(self, props: CountersProps | None, *, flash: bool = True) -> None:
+        """Show `props`; deltas are highlighted for a moment when they changed (not when
+        another campaign was selected: nothing changed in front of the user then)."""
+        old, self.props = self.props, props
+        if props is None:
             return
-        if not any(row.delta for row in new.rows):
+        changed = old is not None and old.rows != props.rows
+        flash = flash and changed and any(row.delta for row in props.rows)
+        values = tuple((row.label, row.value) for row in props.rows)
+        values_widget = self.query_one(CounterValues)
+        if _widest(values_widget.props, 1) != _widest(values, 1):
+            values_widget.refresh(layout=True)  # a wider number: the columns move
+        values_widget.props = values
+        self._set_deltas(flash)
+        self.query_one(CounterFunnel).props = tuple(
+            (row.label, row.share) for row in props.rows if row.step
+        )
+        if flash:
+            if self._flash_timer is not None:
+                self._flash_timer.stop()
+            self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+
+    def _set_deltas(self, flash: bool) -> None:
+        if self.props is None:
             return
-        self._flash = True
-        if self._flash_timer is not None:
-            self._flash_timer.stop()
-        self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+        deltas = self.query_one(CounterDeltas)
+        new = _Deltas(tuple((row.delta, row.bad) for row in self.props.rows), flash)
+        if _widest(deltas.props.rows if deltas.props else None, 0) != _widest(new.rows, 0):
+            deltas.refresh(layout=True)
+        deltas.props = new
 
     def _end_flash(self) -> None:
-        self._flash = False
         self._flash_timer = None
-        self.refresh()
+        self._set_deltas(False)
 
-    def show_without_flash(self, props: CountersProps | None) -> None:
-        """Another campaign was selected: show it without a highlight (nothing just changed)."""
-        self.set_reactive(Section.props, props)  # type: ignore[misc]
-        self._flash = False
-        self.refresh()
+    @property
+    def flashing(self) -> bool:
+        """True while the deltas are highlighted."""
+        deltas = self.query_one(CounterDeltas).props
+        return deltas is not None and deltas.flash
 
-    def render_props(self, props: CountersProps, width: int) -> Content:
-        value_width = max(len(row.value) for row in props.rows)
-        delta_width = max(4, max(len(row.delta) for row in props.rows))
-        bar_width = width - 11 - value_width - 1 - delta_width - 2 - 6
-        lines = []
-        for row in props.rows:
-            if not row.delta:
-                delta_style = ""
-            elif row.bad:
-                delta_style = "bold $text-warning" if self._flash else "$text-warning"
-            else:
-                delta_style = "bold $text-success" if self._flash else "$text-muted"
-            parts: list[str | tuple[str, str]] = [
-                (row.label.ljust(11), "$text-muted"),
-                (row.value.rjust(value_width), "bold" if self._flash and row.delta else ""),
-                " ",
-                (row.delta.rjust(delta_width), delta_style),
-            ]
-            if row.step and bar_width >= 3:
-                share = row.share
-                shown = min(max(share, 0.0), 1.0) if share is not None else 0.0
-                parts += [
-                    "  ",
-                    (fmt.bar(shown, bar_width), _FUNNEL_STYLES[row.label]),
-                    (fmt.format_percent(share, digits=0).rjust(6), "$text-muted"),
-                ]
-            lines.append(Content.assemble(*parts).truncate(width, ellipsis=True))
-        return Content("\n").join(lines)
+    @property
+    def text(self) -> str:
+        """The table as plain text, one counter a line (for tests and copy)."""
+        parts = [w.render().plain.split("\n") for w in self.query(Section)]
+        return "\n".join(" ".join(p[i] for p in parts if i < len(p)) for i in range(6))

@@ -77,11 +77,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._show_timed(view, now)
         counters = self.query_one(Counters)
         props = counters_props(view)
+        counters.show(props, flash=not new_selection)
         if new_selection:
-            counters.show_without_flash(props)
             self.scroll_home(animate=False)
-        else:
-            counters.props = props
         self.query_one(ProgressPanel).props = progress_props(view)
         if new_selection or history.version != self._history_version:
             # Series are recomputed only when a sample was added, not on schedule-only changes.
@@ -91,7 +89,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         chart.show(view.campaign_id, history, now, force=new_selection or final)
 
     def _show_timed(self, view: CampaignView, now: float) -> None:
-        self.query_one(DetailHeader).props = header_props(view, now)
+        self.query_one(DetailHeader).show(header_props(view, now))
         self.query_one("#campaign-banner", Banner).props = campaign_lines(view, now)
         self.query_one(Timestamps).props = times_props(view, now, self.time_mode)
 

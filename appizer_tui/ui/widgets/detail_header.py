@@ -1,9 +1,15 @@
-"""The detail pane's first line: campaign id, status badge, and how fresh the data is."""
+"""The detail pane's first line: campaign id, status badge, and how fresh the data is.
+
+Two widgets side by side: the freshness text changes every second, and Textual repaints a
+widget's whole line, so keeping it apart means a tick writes ~20 cells, not the full width.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.content import Content
 
 from appizer_tui.api.models import CampaignStatus
@@ -54,9 +60,9 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
         age = fmt.format_age(now - view.last_success_at)
         short_age = fmt.format_duration_short(now - view.last_success_at)
         if view.phase is Phase.DONE:
-            freshness, short = f"final \u00b7 fetched {age}", "final"
+            freshness, short = f"final \u00b7 {age}", "final"
         elif stale:
-            freshness, short = f"STALE \u00b7 updated {age}", f"STALE {short_age}"
+            freshness, short = f"STALE \u00b7 {age}", f"STALE {short_age}"
         else:
             recent = now - view.last_success_at < 1
             freshness, short = f"updated {age}", "now" if recent else f"{short_age} ago"
@@ -70,8 +76,67 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
     )
 
 
-class DetailHeader(Section[HeaderProps]):
-    """Id, status badge and "updated N s ago"; STALE in warning colours when data is old."""
+@dataclass(frozen=True, slots=True)
+class _Title:
+    campaign_id: str
+    badge: str
+    status: CampaignStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Freshness:
+    text: str
+    stale: bool
+
+
+class HeaderTitle(Section[_Title]):
+    """The id (cut only when it cannot fit) and the status badge."""
+
+    DEFAULT_CSS = """
+    HeaderTitle {
+        width: 1fr;
+        height: 1;
+    }
+    """
+
+    def render_props(self, props: _Title, width: int) -> Content:
+        if props.status is not None:
+            badge_style = STATUS_STYLES.get(props.status, "bold")
+        elif props.badge.startswith("\u2717"):
+            badge_style = "bold $text-error"
+        else:
+            badge_style = "$text-muted"
+        badge = Content.styled(props.badge, badge_style)
+        room = max(4, width - badge.cell_length - 2)
+        name = Content.styled(props.campaign_id, "bold").truncate(room, ellipsis=True)
+        return Content.assemble(name, "  ", badge)
+
+
+LONG_WIDTH = 23
+"""Cells for "updated 2 h 05 min ago" and the like; fixed, so a new text never moves the title."""
+SHORT_WIDTH = 10
+"""Cells for "STALE 12m", "12s ago", "final"."""
+
+
+class HeaderFreshness(Section[_Freshness]):
+    """How fresh the data is ("updated 3 s ago"; STALE in warning colours), right-aligned in a
+    fixed width so a tick repaints only these cells."""
+
+    DEFAULT_CSS = """
+    HeaderFreshness {
+        width: 23;
+        height: 1;
+    }
+    """
+
+    def render_props(self, props: _Freshness, width: int) -> Content:
+        style = "bold $text-warning" if props.stale else "$text-muted"
+        text = Content.styled(props.text, style).truncate(width, ellipsis=True)
+        return Content.assemble(" " * max(0, width - text.cell_length), text)
+
+
+class DetailHeader(Horizontal):
+    """Id, status badge and freshness on one line."""
 
     DEFAULT_CSS = """
     DetailHeader {
@@ -79,22 +144,33 @@ class DetailHeader(Section[HeaderProps]):
     }
     """
 
-    def render_props(self, props: HeaderProps, width: int) -> Content:
-        badge_style = (
-            STATUS_STYLES.get(props.status, "bold $text-error")
-            if props.status
-            else ("bold $text-error" if props.badge.startswith("\u2717") else "$text-muted")
-        )
-        fresh_style = "bold $text-warning" if props.stale else "$text-muted"
-        badge = Content.styled(props.badge, badge_style)
-        name_length = len(props.campaign_id)
-        freshness = props.freshness
-        if name_length + badge.cell_length + len(freshness) + 4 > width:
-            # The id matters most: shorten the age before cutting the id.
-            freshness = props.short_freshness
-        right = Content.styled(freshness, fresh_style)
-        room = width - right.cell_length - badge.cell_length - 4
-        name = Content.styled(props.campaign_id, "bold").truncate(max(4, room), ellipsis=True)
-        left = Content.assemble(name, "  ", badge)
-        gap = max(1, width - left.cell_length - right.cell_length)
-        return Content.assemble(left, " " * gap, right)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.props: HeaderProps | None = None
+
+    def compose(self) -> ComposeResult:
+        yield HeaderTitle()
+        yield HeaderFreshness()
+
+    def show(self, props: HeaderProps) -> None:
+        """Show `props`; the age shortens before the id is cut."""
+        self.props = props
+        width = self.size.width or 80
+        long = len(props.campaign_id) + len(props.badge) + 2 + LONG_WIDTH <= width
+        fresh = self.query_one(HeaderFreshness)
+        wanted = LONG_WIDTH if long else SHORT_WIDTH
+        if fresh.styles.width is None or fresh.styles.width.value != wanted:
+            fresh.styles.width = wanted  # a layout only when the id's room changes
+        self.query_one(HeaderTitle).props = _Title(props.campaign_id, props.badge, props.status)
+        fresh.props = _Freshness(props.freshness if long else props.short_freshness, props.stale)
+
+    def on_resize(self) -> None:
+        if self.props is not None:
+            self.show(self.props)
+
+    @property
+    def text(self) -> str:
+        """The whole line as plain text (for tests and copy)."""
+        title = self.query_one(HeaderTitle)
+        fresh = self.query_one(HeaderFreshness)
+        return f"{title.render().plain}  {fresh.render().plain.strip()}"
