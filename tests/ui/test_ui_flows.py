@@ -240,7 +240,7 @@ async def test_help_lists_every_key_and_closes(harness_factory: Factory) -> None
         await h.advance(pilot, 5)
         await pilot.press("question_mark")
         assert isinstance(h.app.screen, HelpScreen)
-        shown = " ".join(text_of(w) for w in h.app.screen.query(".help-rows"))
+        shown = " ".join(text_of(w) for w in h.app.screen.query(".help-group"))
         for word in ("Add", "Remove", "Refresh", "Pause", "API key", "Copy", "Export", "Filter"):
             assert word in shown, word
         for key in (" a ", " d ", " r ", " R ", " p ", " K ", " y ", " e ", " / ", " s ", " t "):

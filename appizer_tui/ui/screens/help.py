@@ -3,15 +3,18 @@ what the symbols and banners mean."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from appizer_tui.ui.widgets.section import Section
 
 HelpGroup = tuple[str, Sequence[Binding]]
 """A heading and the bindings listed under it."""
@@ -38,11 +41,19 @@ _BANNERS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _rows(pairs: Sequence[tuple[str, str]], width: int, key_style: str) -> Content:
-    lines = [
-        Content.assemble((f"  {key.ljust(width)}", key_style), "  ", text) for key, text in pairs
-    ]
-    return Content("\n").join(lines)
+class KeyGroup(Section[tuple[str, tuple[tuple[str, str], ...]]]):
+    """A heading and its "key  what it does" lines, wrapped under the description column."""
+
+    def render_props(self, props: tuple[str, tuple[tuple[str, str], ...]], width: int) -> Content:
+        title, pairs = props
+        lines = [Content.styled(title, "bold $text-accent")]
+        indent = 13
+        room = max(10, width - indent)
+        for key, text in pairs:
+            chunks = textwrap.wrap(text, room) or [""]
+            lines.append(Content.assemble((f" {key.ljust(11)} ", "bold"), chunks[0]))
+            lines += [Content(" " * indent + chunk) for chunk in chunks[1:]]
+        return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -54,29 +65,38 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium")]
+
     def __init__(self, groups: Sequence[HelpGroup]) -> None:
         super().__init__()
         self._groups = groups
 
     def compose(self) -> ComposeResult:
+        groups = [
+            (
+                title,
+                [
+                    (self._keys(binding), binding.tooltip or binding.description)
+                    for binding in bindings
+                    if binding.description
+                ],
+            )
+            for title, bindings in self._groups
+        ]
+        groups += [("Symbols", list(_LEGEND)), ("Banners", list(_BANNERS))]
+        half = (len(groups) + 1) // 2
         with Vertical(classes="dialog help-dialog"):
             yield Static(
                 Content.assemble(("Keys", "bold"), ("   Esc closes", "$text-muted")),
                 classes="dialog-title",
             )
-            with VerticalScroll(id="help-body"):
-                for title, bindings in self._groups:
-                    yield Static(Content.styled(title, "bold $text-accent"), classes="help-heading")
-                    pairs = [
-                        (self._keys(binding), binding.tooltip or binding.description)
-                        for binding in bindings
-                        if binding.description
-                    ]
-                    yield Static(_rows(pairs, 14, "bold"), classes="help-rows")
-                yield Static(Content.styled("Symbols", "bold $text-accent"), classes="help-heading")
-                yield Static(_rows(_LEGEND, 14, "bold"), classes="help-rows")
-                yield Static(Content.styled("Banners", "bold $text-accent"), classes="help-heading")
-                yield Static(_rows(_BANNERS, 14, "bold"), classes="help-rows")
+            with VerticalScroll(id="help-body"), Horizontal(id="help-columns"):
+                for column in (groups[:half], groups[half:]):
+                    with Vertical(classes="help-column"):
+                        for title, pairs in column:
+                            group = KeyGroup(classes="help-group")
+                            group.props = (title, tuple(pairs))
+                            yield group
 
     def _keys(self, binding: Binding) -> str:
         keys = [k.strip() for k in binding.key.split(",")]

@@ -387,7 +387,8 @@ class MainScreen(MainActions, Screen[None]):
             return [by_id[i] for i in ids if i in by_id]
 
         detail_keys = [b for b in DetailPane.BINDINGS if isinstance(b, Binding)] + [
-            Binding("pageup,pagedown,home,end", "", "Scroll a page, to the top or the end"),
+            Binding("pageup,pagedown", "", "Scroll a page"),
+            Binding("home,end", "", "To the top or the end"),
             Binding("escape", "", "Back to the list"),
         ]
         list_keys = [b for b in CampaignList.BINDINGS if isinstance(b, Binding)]

@@ -33,12 +33,15 @@ def progress_props(view: CampaignView) -> ProgressProps | None:
     done = stats.sent + stats.failed
     sending = campaign.status is CampaignStatus.SENDING
     if sending:
+        # Throughput and ETA need two samples: leave them out rather than show dashes.
         pace = fmt.join_parts(
             [
-                fmt.format_throughput(metrics.throughput),
+                fmt.format_throughput(metrics.throughput)
+                if metrics.throughput is not None
+                else None,
                 f"ETA {fmt.format_duration(metrics.eta_seconds)}"
                 if metrics.eta_seconds is not None
-                else "ETA \u2014",
+                else None,
             ]
         )
     elif campaign.status.is_terminal and metrics.send_seconds is not None:

@@ -3,6 +3,7 @@ and reset, 429s seen, and, when the watchlist costs more than the budget, the in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from textual.content import Content
@@ -49,10 +50,13 @@ def budget_props(
             achieved_interval=budget.achieved_interval,
         )
     )
+    achieved = budget.achieved_interval
     if paused:
-        cadence = "PAUSED · p resumes"
+        cadence = "PAUSED \u00b7 p resumes"
+    elif budget.budget_rpm <= 0 or (achieved is not None and not math.isfinite(achieved)):
+        cadence = "polling on hold"
     else:
-        cadence = f"polling every {fmt.format_interval(budget.achieved_interval or interval)}"
+        cadence = f"polling every {fmt.format_interval(achieved or interval)}"
     return BudgetProps(used, server, budget.count_429, overrun, cadence)
 
 
