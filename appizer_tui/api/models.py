@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -39,15 +39,22 @@ TERMINAL_STATUSES = frozenset(
 )
 
 
+Counter = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+"""A counter as decoded: any 64-bit integer. A broken server may send negative or absurd
+numbers and they are shown as sent; beyond 64 bits (JSON allows thousands of digits) the answer
+is refused as invalid, as no count of recipients can be that large and such integers break
+float arithmetic and formatting everywhere they go."""
+
+
 class Stats(msgspec.Struct, frozen=True, kw_only=True):
     """The campaign's counters, as the API reports them."""
 
-    total_recipients: int = 0
-    sent: int = 0
-    delivered: int = 0
-    opened: int = 0
-    clicked: int = 0
-    failed: int = 0
+    total_recipients: Counter = 0
+    sent: Counter = 0
+    delivered: Counter = 0
+    opened: Counter = 0
+    clicked: Counter = 0
+    failed: Counter = 0
 
 
 class Rates(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,10 +124,14 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def format_timestamp(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z, the API's own form ("2024-01-15T10:30:00Z")."""
+    """ISO 8601 in UTC with a Z, the API's own form ("2024-01-15T10:30:00Z"). A time that has
+    no UTC form (year 1 at +05:00, year 9999 at -05:00) keeps the offset the server gave."""
     if value is None:
         return None
-    text = value.astimezone(UTC).isoformat()
+    try:
+        text = value.astimezone(UTC).isoformat()
+    except OverflowError:
+        return value.isoformat()
     return text.replace("+00:00", "Z")
 
 
