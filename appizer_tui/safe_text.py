@@ -11,6 +11,7 @@ escape sequence (CSI, OSC 8/52, DCS, APC) can reach the terminal.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 (minus \t and \n), DEL, C1, and the bidi embedding/override/isolate characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -35,3 +36,15 @@ def safe_text(value: object, *, max_length: int = 2000, one_line: bool = True) -
         text = text[: max_length - 1] + "\u2026"
     pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
     return pattern.sub(_show, text)
+
+
+def safe_data(value: Any) -> Any:
+    """A JSON-ready value with every string in it (keys too) passed through `safe_text`, for the
+    machine-readable outputs: a consumer that prints a field (`jq -r`) must get inert text too."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {safe_text(str(k)): safe_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [safe_data(v) for v in value]
+    return value

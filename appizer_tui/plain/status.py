@@ -17,7 +17,7 @@ from appizer_tui.cli_common import (
     EXIT_RATE_LIMITED,
     EXIT_UNAVAILABLE,
 )
-from appizer_tui.safe_text import safe_text
+from appizer_tui.safe_text import safe_data, safe_text
 from appizer_tui.state.format import format_count, format_percent, status_word
 from appizer_tui.state.metrics import compute_metrics
 
@@ -57,14 +57,15 @@ def exit_status(outcomes: Sequence[Outcome]) -> int:
 
 
 def to_json(campaign_ids: Sequence[str], outcomes: Sequence[Outcome]) -> str:
-    """The JSON array: each campaign as the API gave it, or its id with an error object."""
+    """The JSON array: each campaign as the API gave it, or its id with an error object. Every
+    string is made inert (`safe_data`), as in `watch --format jsonl`."""
     items: list[dict[str, Any]] = []
     for campaign_id, outcome in zip(campaign_ids, outcomes, strict=True):
         if isinstance(outcome, AppizerError):
             items.append({"campaign_id": campaign_id, "error": outcome.to_dict()})
         else:
             items.append(outcome.to_api_dict())
-    return json.dumps(items, indent=2, ensure_ascii=True)
+    return json.dumps(safe_data(items), indent=2, ensure_ascii=True)
 
 
 _COLUMNS = (

@@ -21,7 +21,7 @@ from appizer_tui.plain.summary import (
     status_text,
     summary_lines,
 )
-from appizer_tui.safe_text import safe_text
+from appizer_tui.safe_text import safe_data, safe_text
 from appizer_tui.state.format import (
     format_clock_time,
     format_count,
@@ -69,17 +69,6 @@ def iso_time(wall: float) -> str:
     """A wall-clock instant as ISO 8601 UTC with milliseconds: 2024-01-15T10:30:05.123Z."""
     moment = datetime.fromtimestamp(wall, UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _clean(value: Any) -> Any:
-    """A JSON-ready value with every string made inert."""
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, dict):
-        return {safe_text(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
 
 
 def error_dict(error: ErrorInfo, now: float) -> dict[str, Any]:
@@ -132,7 +121,7 @@ class JsonlPrinter:
             {
                 "event": event,
                 "at": iso_time(now),
-                "campaign": _clean(campaign.to_api_dict()) if campaign else None,
+                "campaign": safe_data(campaign.to_api_dict()) if campaign else None,
                 "metrics": _metrics_dict(view),
             }
         )
