@@ -160,6 +160,8 @@ async def test_add_several_ids_with_one_invalid(harness_factory: Factory) -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert h.store.ids() == ("camp_launch_eu", "camp_flash_sale", "camp_promo_br")
+        # The cursor moves to the first campaign added.
+        assert h.app.screen.query_one(CampaignList).cursor_id == "camp_flash_sale"
         messages = " ".join(str(n.message) for n in h.app._notifications)
         assert "refused camp/bad" in messages and "already watched" in messages
         await h.advance(pilot, 10)
@@ -206,8 +208,10 @@ async def test_pause_stops_requests_and_shows_paused(harness_factory: Factory) -
         served = h.simulator.requests_served
         await h.advance(pilot, 30)
         assert h.simulator.requests_served == served
-        # Data goes stale while paused, and says so.
+        # Data goes stale while paused, and says so (and is dimmed).
         assert "STALE" in text_of(h.app.screen.query_one(DetailHeader))
+        assert h.app.screen.query_one("#detail").has_class("-stale")
+        assert "\u29d7" in list_rows(h.app)["camp_launch_eu"]
         await pilot.press("p")
         await h.advance(pilot, 10)
         assert not h.store.global_state().paused
@@ -262,3 +266,18 @@ async def test_quit_returns_exit_code_zero(harness_factory: Factory) -> None:
         await pilot.pause()
     assert h.app.return_value == 0
     assert not h.poller.running
+
+
+async def test_the_clock_stops_when_nothing_is_live(harness_factory: Factory) -> None:
+    h = harness_factory(ids=["camp_never_existed"])
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 5)
+        main = h.app.main_screen
+        assert main is not None and main.ticking
+        # After the not-found grace the engine stops polling it: nothing on screen can change.
+        await h.advance(pilot, 400, step=20)
+        assert h.store.get("camp_never_existed").phase.is_stopped  # type: ignore[union-attr]
+        assert not main.ticking
+        served = h.simulator.requests_served
+        await h.advance(pilot, 120, step=30)
+        assert h.simulator.requests_served == served

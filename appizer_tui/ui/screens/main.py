@@ -164,7 +164,9 @@ class MainScreen(MainActions, Screen[None]):
         yield Banner(id="global-banner")
         with Container(id="panes"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="filter: id text or status", id="filter-input")
+                yield Input(
+                    placeholder="filter: id text or status", id="filter-input", compact=True
+                )
                 yield CampaignList(alert_threshold=self.options.alert_failure_rate, id="campaigns")
             yield DetailPane(alert_threshold=self.options.alert_failure_rate, id="detail")
         yield Welcome(id="welcome")
@@ -260,11 +262,12 @@ class MainScreen(MainActions, Screen[None]):
         # The request counts move with every poll; redrawing the line each time would cost more
         # bytes than everything else on screen. Figures refresh every few seconds, while a
         # change that matters (429s, pause, an overrun) shows at once.
-        urgent = old is None or (old.count_429, old.overrun, old.cadence) != (
-            props.count_429,
-            props.overrun,
-            props.cadence,
-        )
+        urgent = old is None or (
+            old.count_429,
+            old.overrun,
+            old.cadence,
+            bool(old.server),
+        ) != (props.count_429, props.overrun, props.cadence, bool(props.server))
         if force or urgent or not live or now - self._status_at >= self.status_refresh:
             status.props = props
             self._status_at = now
@@ -366,7 +369,7 @@ class MainScreen(MainActions, Screen[None]):
 
     @on(CampaignList.Selected)
     def _selected(self) -> None:
-        self.detail.focus()
+        self.set_focus(self.detail)
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -375,7 +378,8 @@ class MainScreen(MainActions, Screen[None]):
 
     @on(Input.Submitted, "#filter-input")
     def _filter_done(self) -> None:
-        self.campaign_list.focus()
+        # At once, not after the queue: keys typed right after Enter belong to the list.
+        self.set_focus(self.campaign_list)
         self.set_class(bool(self.campaign_list.filter_text), "-filtering")
 
     def help_groups(self) -> list[tuple[str, list[Binding]]]:

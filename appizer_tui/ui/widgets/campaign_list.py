@@ -148,6 +148,7 @@ class CampaignList(ScrollView, can_focus=True):
         self._order_dirty = False
         self._styles: dict[str, Style] | None = None
         self._strips: dict[tuple[model.Row, bool], Strip] = {}
+        self._wanted: str | None = None
 
     # ----- data in -----------------------------------------------------------------------
 
@@ -177,6 +178,8 @@ class CampaignList(ScrollView, can_focus=True):
             self._views[view.campaign_id] = view
             self._rows.pop(view.campaign_id, None)
         self._rebuild_order()
+        if self._wanted is not None and self._wanted in self._views:
+            self.select(self._wanted)
 
     def update_view(self, view: CampaignView, now: float) -> None:
         """One campaign changed: repaint its changed cells, re-sort later if it matters."""
@@ -203,9 +206,12 @@ class CampaignList(ScrollView, can_focus=True):
             self._schedule_rebuild()
 
     def select(self, campaign_id: str) -> None:
-        """Put the cursor on `campaign_id` (clearing the filter if it hides it)."""
+        """Put the cursor on `campaign_id` (clearing the filter if it hides it). An id not
+        listed yet (just added) is selected as soon as it arrives."""
         if campaign_id not in self._views:
+            self._wanted = campaign_id
             return
+        self._wanted = None
         if campaign_id not in self._positions and self.filter_text:
             self.filter_text = ""
             self._rebuild_order()

@@ -89,6 +89,8 @@ class DetailPane(VerticalScroll, can_focus=True):
         chart.show(view.campaign_id, history, now, force=new_selection or final)
 
     def _show_timed(self, view: CampaignView, now: float) -> None:
+        # Old data is dimmed, never shown as current (the header says STALE in words).
+        self.set_class(view.is_stale(now), "-stale")
         self.query_one(DetailHeader).show(header_props(view, now))
         self.query_one("#campaign-banner", Banner).props = campaign_lines(view, now)
         self.query_one(Timestamps).props = times_props(view, now, self.time_mode)

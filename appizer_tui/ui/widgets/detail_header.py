@@ -45,7 +45,13 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
     """The header for `view` at wall time `now` (only the freshness text depends on time)."""
     campaign = view.campaign
     if campaign is None:
-        badge = "\u2717 not found" if view.phase is Phase.NOT_FOUND else "\u2026 waiting"
+        # The same words as the list's status column.
+        if view.phase is Phase.NOT_FOUND:
+            badge = "\u2717 not found"
+        elif view.error is not None and view.error.kind not in ("auth", "rate_limited"):
+            badge = "\u2717 " + view.error.kind.replace("_", " ")
+        else:
+            badge = "\u2026 waiting"
         status = None
     else:
         word = safe_text(fmt.status_word(campaign.status, campaign.raw_status), max_length=40)
@@ -55,7 +61,7 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
         status = campaign.status
     stale = view.is_stale(now)
     if view.last_success_at is None:
-        freshness = short = "no data yet"
+        freshness, short = "no data yet", "no data"
     else:
         age = fmt.format_age(now - view.last_success_at)
         short_age = fmt.format_duration_short(now - view.last_success_at)
