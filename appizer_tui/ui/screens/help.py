@@ -41,6 +41,39 @@ _BANNERS: tuple[tuple[str, str], ...] = (
 )
 
 
+def help_groups(
+    screen: Sequence[Binding],
+    campaign_list: Sequence[BindingType],
+    detail: Sequence[BindingType],
+) -> list[tuple[str, list[Binding]]]:
+    """The main screen's, the list's and the detail pane's bindings, grouped for the sheet."""
+    by_id = {b.id: b for b in screen}
+
+    def pick(*ids: str) -> list[Binding]:
+        return [by_id[i] for i in ids if i in by_id]
+
+    detail_keys = [b for b in detail if isinstance(b, Binding)] + [
+        Binding("pageup,pagedown", "", "Scroll a page"),
+        Binding("home,end", "", "To the top or the end"),
+        Binding("escape", "", "Back to the list"),
+    ]
+    return [
+        ("Campaign list", [b for b in campaign_list if isinstance(b, Binding)]),
+        ("Detail pane", detail_keys),
+        ("Watchlist and polling", pick("add", "remove", "refresh", "refresh_all", "pause")),
+        ("API key", pick("api_key", "api_key_401")),
+        ("View", pick("filter", "sort", "time_mode", "back", "copy", "export")),
+        (
+            "App",
+            [
+                *pick("help", "quit"),
+                Binding("ctrl+p", "command_palette", "Command palette: every action by name"),
+                Binding("ctrl+c", "quit", "Quit (also Ctrl+Q)"),
+            ],
+        ),
+    ]
+
+
 class KeyGroup(Section[tuple[str, tuple[tuple[str, str], ...]]]):
     """A heading and its "key  what it does" lines, wrapped under the description column."""
 

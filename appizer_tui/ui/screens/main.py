@@ -23,6 +23,7 @@ from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore, GlobalState
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
+from appizer_tui.ui.screens.help import help_groups
 from appizer_tui.ui.screens.main_actions import MainActions
 from appizer_tui.ui.widgets.app_header import AppHeader, HeaderState
 from appizer_tui.ui.widgets.banners import Banner, global_lines
@@ -385,27 +386,7 @@ class MainScreen(MainActions, Screen[None]):
     def help_groups(self) -> list[tuple[str, list[Binding]]]:
         """The bindings the help screen lists, grouped; read from the classes themselves."""
         mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        by_id = {b.id: b for b in mine}
-
-        def pick(*ids: str) -> list[Binding]:
-            return [by_id[i] for i in ids if i in by_id]
-
-        detail_keys = [b for b in DetailPane.BINDINGS if isinstance(b, Binding)] + [
-            Binding("pageup,pagedown", "", "Scroll a page"),
-            Binding("home,end", "", "To the top or the end"),
-            Binding("escape", "", "Back to the list"),
-        ]
-        list_keys = [b for b in CampaignList.BINDINGS if isinstance(b, Binding)]
-        palette = Binding("ctrl+p", "command_palette", "Command palette: every action by name")
-        quit_keys = Binding("ctrl+c", "quit", "Quit (also Ctrl+Q)")
-        return [
-            ("Campaign list", list_keys),
-            ("Detail pane", detail_keys),
-            ("Watchlist and polling", pick("add", "remove", "refresh", "refresh_all", "pause")),
-            ("API key", pick("api_key", "api_key_401")),
-            ("View", pick("filter", "sort", "time_mode", "back", "copy", "export")),
-            ("App", [*pick("help", "quit"), palette, quit_keys]),
-        ]
+        return help_groups(mine, CampaignList.BINDINGS, DetailPane.BINDINGS)
 
     def format_time_mode(self) -> str:
         """The current timestamp mode, as the toast after `t` says it."""
