@@ -151,3 +151,18 @@ async def test_a_thousand_campaigns(harness_factory: Factory, size: tuple[int, i
         assert campaigns.visible_ids == ("load_0999",)
         # Rows are drawn on demand: only what fits on screen was ever built.
         assert len(campaigns._rows) < 200
+
+
+@pytest.mark.parametrize("size", [(20, 10), (10, 4), (45, 15)])
+async def test_tiny_terminals_do_not_crash(harness_factory: Factory, size: tuple[int, int]) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=size) as pilot:
+        await h.advance(pilot, 20)
+        await pilot.press("j", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape", "t", "s")
+        await pilot.resize_terminal(200, 60)
+        await h.advance(pilot, 10)
+        await pilot.resize_terminal(*size)
+        await h.advance(pilot, 5)
+        assert h.app.is_running

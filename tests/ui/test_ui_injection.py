@@ -151,3 +151,16 @@ async def test_refused_ids_and_palette_never_parse_markup(harness_factory: Facto
         await pilot.press("enter")
         await pilot.pause()
         assert h.app.is_running
+
+
+async def test_filter_text_with_markup_is_literal(harness_factory: Factory) -> None:
+    h = harness_factory(ids=["camp_a"], transport=httpx.MockTransport(_hostile_server))
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 5)
+        await pilot.press("slash")
+        h.app.screen.query_one("#filter-input", Input).value = "x [/] y [@click=app.quit] [/"
+        await pilot.press("enter")
+        await pilot.pause()
+        subtitle = str(h.app.screen.query_one("#list-pane").border_subtitle)
+        assert "x [/] y" in subtitle or "x \\[/] y" in subtitle
+        assert h.app.is_running

@@ -14,11 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from appizer_tui.polling.clock import Clock
+from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore, GlobalState
 from appizer_tui.ui.controller import Controller
@@ -287,7 +289,8 @@ class MainScreen(MainActions, Screen[None]):
         text = f"sort: {campaigns.order_by} {SORT_ARROWS[campaigns.order_by]}".rstrip()
         if campaigns.filter_text:
             shown = len(campaigns.visible_ids)
-            text = f"filter: {campaigns.filter_text!r} ({shown}) \u00b7 {text}"
+            typed = safe_text(campaigns.filter_text, max_length=40)
+            text = f"filter: {typed} ({shown}) \u00b7 {text}"
         return text
 
     def _update_titles(self) -> None:
@@ -296,8 +299,9 @@ class MainScreen(MainActions, Screen[None]):
         total = len(self.store)
         shown = len(campaigns.visible_ids)
         count = f"{shown}/{total}" if campaigns.filter_text else f"{total}"
-        pane.border_title = f"Campaigns ({count})"
-        pane.border_subtitle = self._sort_filter_text()
+        pane.border_title = Content(f"Campaigns ({count})")
+        # The filter is the user's text: a Content, since a str title is parsed as markup.
+        pane.border_subtitle = Content(self._sort_filter_text())
         self._update_status(self.store.global_state(), self.clock.wall(), force=True)
 
     # ----- time --------------------------------------------------------------------------
