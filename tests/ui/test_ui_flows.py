@@ -117,7 +117,9 @@ async def test_filter_by_status_and_id(harness_factory: Factory) -> None:
         assert campaigns.visible_ids == ("camp_promo_br",)
         await pilot.press("escape")
         assert len(campaigns.visible_ids) == len(h.simulator.campaign_ids())
-        await pilot.press("slash", *"nomatch")
+        await pilot.press("slash")
+        h.app.screen.query_one("#filter-input", Input).value = "nomatch"
+        await pilot.pause()
         assert campaigns.visible_ids == ()
         assert "no campaign matches" in campaigns.render_line(1).text
 
