@@ -127,11 +127,18 @@ class ChartPanel(Widget):
             return  # the cursor is still moving: the settle timer draws
         if not self.display or self.size.height < 4 or not self.screen.is_active:
             return
-        if self._plot is None:
-            self._load()
-            return
         campaign_id, history = self._pending
         enough = len(history) >= 2
+        if self._plot is None:
+            # Load the plotting library only once there is something to draw: never while
+            # the first figures are still arriving.
+            if enough:
+                self._load()
+            else:
+                self.query_one("#chart-note", Static).update(
+                    Content("chart: waiting for a second sample")
+                )
+            return
         self._plot.display = enough
         self.query_one("#chart-note", Static).display = not enough
         if not enough:
