@@ -3,7 +3,8 @@
 Each sample is a time, the six counters and the three rates the API reported, stored in `array`
 columns (80 bytes a sample) rather than a list of dicts. When the buffer is full, every other
 sample in the older half is dropped: recent samples keep full resolution, older ones thin out, and
-memory never grows past the capacity however long the viewer runs.
+memory never grows past the capacity however long the viewer runs. The store can lower every
+history's capacity at once (`limit`) so that a thousand campaigns share a fixed sample budget.
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ class _Processed(Sequence[int]):
 class History:
     """Samples of one campaign, oldest first. Bounded by `capacity`; thinned when full."""
 
-    def __init__(self, capacity: int = 720) -> None:
-        self.capacity = max(MIN_CAPACITY, capacity)
-        """Most samples kept."""
+    def __init__(self, capacity: int = 720, *, limit: Callable[[], int] | None = None) -> None:
+        self._capacity = max(MIN_CAPACITY, capacity)
+        self._limit = limit
         self.version = 0
         """Bumped on every append, so a consumer can tell whether anything changed."""
         self._times = array("d")
@@ -85,12 +86,20 @@ class History:
     def __len__(self) -> int:
         return len(self._times)
 
+    @property
+    def capacity(self) -> int:
+        """Most samples kept: the capacity asked for, or less while `limit()` says so."""
+        if self._limit is None:
+            return self._capacity
+        return max(MIN_CAPACITY, min(self._capacity, self._limit()))
+
     def append(self, at: float, campaign: Campaign) -> None:
         """Add one sample taken at wall time `at`."""
         if self._times and at < self._times[-1]:
             # The wall clock stepped back (NTP): keep times sorted, since rates bisect them.
             at = self._times[-1]
-        if len(self._times) >= self.capacity:
+        capacity = self.capacity
+        while len(self._times) >= capacity:
             self._thin()
         self._times.append(at)
         stats, counters = campaign.stats, self._counters

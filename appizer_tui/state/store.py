@@ -51,6 +51,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+DEFAULT_MAX_SAMPLES = 72_000
+"""History samples kept across all campaigns (80 bytes each: under 6 MB). More than twice what a key
+at the documented 500 requests a minute can fetch in an hour (30,000), so it only bites for larger
+limits: up to 100 campaigns each keep an hour at a 5 s interval; a thousand keep 72 each, recent
+ones at full resolution and older ones thinned."""
 DEFAULT_FAILURE_ALERT_RATE = 0.05
 """failed / total at or above which a FailureAlert is raised (once per campaign)."""
 
@@ -69,7 +74,7 @@ class CampaignStore:
     """Per-campaign views, bounded histories and global state, with change events.
 
     `history_seconds` and `interval` size each history: one sample per interval for that long
-    before older samples are thinned.
+    before older samples are thinned; `max_samples` bounds all histories together.
     """
 
     def __init__(
@@ -79,8 +84,11 @@ class CampaignStore:
         *,
         failure_alert_rate: float = DEFAULT_FAILURE_ALERT_RATE,
         wall: Callable[[], float] | None = None,
+        max_samples: int = DEFAULT_MAX_SAMPLES,
     ) -> None:
         self.history_seconds = history_seconds
+        self.max_samples = max_samples
+        """Samples kept across all histories; each keeps at most its share."""
         self.interval = interval
         """The configured poll interval (the engine keeps it current)."""
         self.failure_alert_rate = failure_alert_rate
@@ -144,6 +152,10 @@ class CampaignStore:
     def _capacity(self) -> int:
         return math.ceil(self.history_seconds / max(self.interval, 0.001))
 
+    def _share(self) -> int:
+        """Each history's share of `max_samples` (read at every append)."""
+        return self.max_samples // max(1, len(self._views))
+
     def add(self, campaign_id: str, *, expected_interval: float | None = None) -> bool:
         """Start tracking a campaign (False if it already is)."""
         if campaign_id in self._views:
@@ -153,7 +165,7 @@ class CampaignStore:
             expected_interval=self.interval if expected_interval is None else expected_interval,
             added_at=self._wall(),
         )
-        self._histories[campaign_id] = History(self._capacity())
+        self._histories[campaign_id] = History(self._capacity(), limit=self._share)
         self._emit(CampaignAdded(campaign_id))
         return True
 
