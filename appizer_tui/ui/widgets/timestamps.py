@@ -4,6 +4,7 @@ duration."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual.content import Content
 
@@ -33,9 +34,9 @@ def times_props(view: CampaignView, now: float, mode: str) -> TimesProps | None:
     verb = "sent in" if campaign.completed_at is not None else "sending for"
     send = f"{verb} {fmt.format_duration(metrics.send_seconds)}"
     return TimesProps(
-        created=fmt.format_timestamp(campaign.created_at, mode, now),
-        sent=fmt.format_timestamp(campaign.sent_at, mode, now),
-        completed=fmt.format_timestamp(campaign.completed_at, mode, now),
+        created=_stamp(campaign.created_at, mode, now),
+        sent=_stamp(campaign.sent_at, mode, now),
+        completed=_stamp(campaign.completed_at, mode, now),
         durations=fmt.join_parts(
             [
                 queue if metrics.queue_seconds is not None else None,
@@ -44,6 +45,19 @@ def times_props(view: CampaignView, now: float, mode: str) -> TimesProps | None:
         ),
         mode=mode,
     )
+
+
+def _stamp(value: datetime | None, mode: str, now: float) -> str:
+    """In "relative" mode the age and the local clock time ("3 min ago · 10:30:00"); in the
+    others the full local or UTC date and time."""
+    text = fmt.format_timestamp(value, mode, now)
+    if mode == "relative" and value is not None and text != fmt.MISSING:
+        try:
+            stamp = value.timestamp()
+        except (OverflowError, OSError, ValueError):
+            return text
+        text = f"{text} \u00b7 {fmt.format_clock_time(stamp)}"
+    return text
 
 
 class Timestamps(Section[TimesProps]):
