@@ -46,6 +46,8 @@ class AddCampaignsScreen(ModalScreen[AddPlan | None]):
 
     @on(Input.Submitted, "#add-input")
     def _submit(self, event: Input.Submitted) -> None:
+        if not self.is_active:
+            return  # Enter pressed twice: this dialog is already closed
         plan = plan_add(event.value, self._watched)
         if not (plan.valid or plan.refused or plan.already):
             self.dismiss(None)

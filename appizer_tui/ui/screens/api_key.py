@@ -42,6 +42,8 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
 
     @on(Input.Submitted, "#key-input")
     def _submit(self, event: Input.Submitted) -> None:
+        if not self.is_active:
+            return  # Enter pressed twice: this dialog is already closed
         try:
             key = ApiKey(event.value)
         except ValueError as exc:

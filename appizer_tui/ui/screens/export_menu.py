@@ -52,6 +52,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if not self.is_active:
+            return  # chosen twice (Enter, Enter): this menu is already closed
         what, _, file_format = (event.option.id or "campaigns:csv").partition(":")
         self.dismiss((what, file_format))
 
