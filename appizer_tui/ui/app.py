@@ -97,8 +97,9 @@ class AppizerApp(App[int]):
         self.run_worker(self.poller.run(), name="engine", group="engine", exit_on_error=False)
         if self.options.watchlist_path is not None and len(self.store):
             # Ids given on the command line join the saved watchlist.
+            change = self.controller.record_change()
             self.run_worker(
-                partial(self.controller.persist, self.store.ids()),
+                partial(self.controller.persist, self.store.ids(), (), change),
                 thread=True,
                 name="persist",
                 group="persist",
@@ -124,6 +125,10 @@ class AppizerApp(App[int]):
                 unsubscribe()
         self._unsubscribe.clear()
         await self._stop_engine()
+        # A save still running (or never started) when the viewer ends must not be lost.
+        error = self.controller.flush(self.store.ids())
+        if error is not None:
+            log.warning("%s", error)
 
     async def _stop_engine(self) -> None:
         if self._stopping:

@@ -7,6 +7,7 @@ to run in a thread worker so a slow disk never stalls a key press.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,10 @@ class Controller:
     poller: Poller
     options: ViewerOptions
     persist_errors: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _changes: int = 0
+    _unsaved: list[tuple[int, tuple[str, ...]]] = field(default_factory=list, repr=False)
+    """(change number, ids removed) recorded and not saved yet."""
 
     def add(self, ids: Sequence[str]) -> None:
         """Start watching `ids` (already validated)."""
@@ -94,9 +99,21 @@ class Controller:
         """Stop watching `campaign_id`."""
         self.poller.remove(campaign_id)
 
-    def persist(self, ids: Sequence[str], removed: Sequence[str] = ()) -> str | None:
+    def record_change(self, removed: Sequence[str] = ()) -> int:
+        """Note (on the UI thread) a change the file must get, before its save is started in
+        a thread; returns the change's number for `persist`. What is noted and not saved yet is
+        written by `flush` when the viewer ends, so a save cut short by quitting loses nothing."""
+        with self._lock:
+            self._changes += 1
+            self._unsaved.append((self._changes, tuple(removed)))
+            return self._changes
+
+    def persist(
+        self, ids: Sequence[str], removed: Sequence[str] = (), change: int | None = None
+    ) -> str | None:
         """Save the watchlist: `ids` (the store's, read on the UI thread) merged with the file,
-        minus `removed`. Blocking and thread-safe; returns an error text or None."""
+        minus `removed`; `change` is `record_change`'s number, so that it (and every earlier
+        one) counts as saved. Blocking and thread-safe; returns an error text or None."""
         path = self.options.watchlist_path
         if path is None:
             return None
@@ -105,7 +122,19 @@ class Controller:
         except OSError as exc:
             log.warning("cannot save the watchlist %s: %s", path, exc)
             return f"cannot save the watchlist {path}: {exc.strerror or exc.__class__.__name__}"
+        if change is not None:
+            with self._lock:
+                self._unsaved = [(n, r) for n, r in self._unsaved if n > change]
         return None
+
+    def flush(self, ids: Sequence[str]) -> str | None:
+        """Write the changes recorded but not saved yet (blocking; for the viewer's exit)."""
+        with self._lock:
+            pending = list(self._unsaved)
+        if not pending:
+            return None
+        removed = tuple(r for _, rs in pending for r in rs if r not in ids)
+        return self.persist(ids, removed, change=pending[-1][0])
 
     def render_export(
         self, what: str, file_format: str, campaign_id: str | None, now: float

@@ -92,7 +92,7 @@ class MainActions(Screen[None]):
             return
         if plan.valid:
             self.controller.add(plan.valid)
-            self._persist(self.store.ids(), ())
+            self._persist(self.store.ids(), (), self.controller.record_change())
             self.campaign_list.select(plan.valid[0])
         if plan.refused:
             self._toast(plan.summary(limit=10), severity="warning", title="Some ids were refused")
@@ -111,14 +111,15 @@ class MainActions(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.controller.remove(campaign_id)
-                self._persist(self.store.ids(), (campaign_id,))
+                change = self.controller.record_change((campaign_id,))
+                self._persist(self.store.ids(), (campaign_id,), change)
                 self._toast(f"Removed {safe_text(campaign_id, max_length=80)}")
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
     @work(thread=True, group="persist", exit_on_error=False)
-    def _persist(self, ids: tuple[str, ...], removed: tuple[str, ...]) -> None:
-        error = self.controller.persist(ids, removed)
+    def _persist(self, ids: tuple[str, ...], removed: tuple[str, ...], change: int) -> None:
+        error = self.controller.persist(ids, removed, change)
         if error is not None:
             self.app.call_from_thread(self._toast, error, severity="error", title="Watchlist")
 
