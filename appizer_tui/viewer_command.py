@@ -41,7 +41,16 @@ def view_command(
     no_persist: bool,
     **options: Any,
 ) -> None:
-    """Open the live viewer on CAMPAIGN_IDs plus the saved watchlist."""
+    """Open the live viewer on CAMPAIGN_IDs plus the saved watchlist.
+
+    \b
+    Exit status:
+      0    quit with q, Ctrl+C or Ctrl+Q
+      1    the polling engine stopped, or the viewer itself failed
+      2    usage error (bad flag, bad id, no key)
+      129  SIGHUP (the terminal went away), 143 SIGTERM, 130 SIGINT
+    On every one of them the terminal is restored; the watchlist is saved on each change.
+    """
     ids = parse_campaign_ids(campaign_ids)
     if not stdout_is_terminal():
         from appizer_tui.plain.commands import run_watch_from_viewer_options
@@ -99,9 +108,11 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
             startup_warning=warning,
         )
         app = AppizerApp(store=store, poller=poller, clock=clock, options=options)
+        remove_signal_handlers = _quit_on_signals(app)
         try:
             code = await app.run_async()
         finally:
+            remove_signal_handlers()
             await client.aclose()
         return code if isinstance(code, int) else 0
 
@@ -109,3 +120,16 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
         return asyncio.run(run())
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def _quit_on_signals(app: Any) -> Any:
+    """SIGTERM, SIGHUP (an SSH session or a tmux pane closing) and SIGINT (`kill -INT`: in the
+    viewer Ctrl+C is a key) end the viewer the way `q` does, instead of killing the process with
+    the terminal left in raw mode on the alternate screen: the engine stops, Textual restores
+    the terminal, and the exit status is 128 + the signal number. Returns the undo function."""
+    from appizer_tui.plain.terminal import on_signals
+
+    def quit_with(signal_number: int) -> None:
+        app.exit(128 + signal_number, return_code=128 + signal_number)
+
+    return on_signals(quit_with)

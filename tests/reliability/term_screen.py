@@ -79,3 +79,8 @@ class TermScreen:
     def text(self) -> str:
         """The screen as one string, rows joined with newlines."""
         return "\n".join(self.lines())
+
+    def feed_text(self, data: str) -> str:
+        """Apply `data` and return the screen as text (for assertion messages)."""
+        self.feed(data)
+        return self.text()
