@@ -88,7 +88,11 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
 
     async def run() -> int:
         client = conn.make_client(wall_clock=clock.wall)
-        store = CampaignStore(interval=settings.interval)
+        store = CampaignStore(
+            interval=settings.interval,
+            failure_alert_rate=settings.alert_failure_rate,
+            wall=clock.wall,
+        )
         poller = Poller(
             client,
             store,
