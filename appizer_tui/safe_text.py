@@ -15,6 +15,8 @@ from typing import Any
 
 # C0 (minus \t and \n), DEL, C1, and the bidi embedding/override/isolate characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PARTIAL_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$")
+"""The start of an escape left at the end of a cut: removed rather than shown half."""
 _UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -28,14 +30,20 @@ def safe_text(value: object, *, max_length: int = 2000, one_line: bool = True) -
     """Return `value` as text a terminal will only display.
 
     Unsafe characters are shown escaped (`\\x1b`, `\\u202e`) so the reader sees that something was
-    there. With `one_line` (the default) tabs and newlines are escaped too. Text longer than
-    `max_length` is cut and ends with an ellipsis.
+    there. With `one_line` (the default) tabs and newlines are escaped too. The result is at most
+    `max_length` characters: longer text is cut, never inside an escape, and ends with an
+    ellipsis (an escape takes four or six characters, so the limit holds after escaping).
     """
     text = value if isinstance(value, str) else str(value)
-    if len(text) > max_length:
-        text = text[: max_length - 1] + "\u2026"
+    long = len(text) > max_length
+    if long:
+        text = text[:max_length]  # bounds the work; escaping only makes it longer
     pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
-    return pattern.sub(_show, text)
+    shown = pattern.sub(_show, text)
+    if not long and len(shown) <= max_length:
+        return shown
+    cut = _PARTIAL_ESCAPE.sub("", shown[: max(0, max_length - 1)])
+    return cut + "\u2026"
 
 
 def safe_data(value: Any) -> Any:

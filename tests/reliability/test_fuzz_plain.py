@@ -12,6 +12,7 @@ from typing import Any
 
 from fuzz_strategies import EXAMPLES, campaign_pairs, texts
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from payloads import UNSAFE_IN_FILES, file_leaks
 
 from appizer_tui.api.errors import NotFoundError, ServerError
@@ -27,6 +28,7 @@ from appizer_tui.plain.status import to_json, to_table
 from appizer_tui.plain.summary import ColourScheme, EndReason
 from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.safe_text import safe_text
 from appizer_tui.state.model import ErrorInfo
 from appizer_tui.state.store import CampaignStore
 
@@ -123,3 +125,15 @@ def test_every_plain_output_of_any_campaign(pair: tuple[Campaign, Campaign], mes
     assert len(records_out) == 3
     for line in records_out:
         assert_json_inert(line)
+
+
+@FUZZ
+@given(value=texts, limit=st.integers(min_value=1, max_value=300))
+def test_safe_text_stays_within_its_limit_after_escaping(value: str, limit: int) -> None:
+    """A limit is a width someone lays out: twenty control characters shown as `\\x1f` each
+    must not turn a 40-character field into 80."""
+    shown = safe_text(value, max_length=limit)
+    assert len(shown) <= limit
+    assert UNSAFE_IN_FILES.search(shown) is None
+    if len(value) > limit or shown != value:
+        assert shown.endswith("\u2026") or shown == safe_text(value, max_length=10**6)
