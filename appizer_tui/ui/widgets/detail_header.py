@@ -112,10 +112,11 @@ class HeaderTitle(Section[_Title]):
             badge_style = "bold $text-error"
         else:
             badge_style = "$text-muted"
-        badge = Content.styled(props.badge, badge_style)
+        # A status the server made up can be 40 wide characters: it gets at most half the line.
+        badge = Content.styled(props.badge, badge_style).truncate(max(2, width // 2), ellipsis=True)
         room = max(4, width - badge.cell_length - 2)
         name = Content.styled(props.campaign_id, "bold").truncate(room, ellipsis=True)
-        return Content.assemble(name, "  ", badge)
+        return Content.assemble(name, "  ", badge).truncate(width, ellipsis=True)
 
 
 LONG_WIDTH = 23
