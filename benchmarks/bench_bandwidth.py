@@ -46,7 +46,7 @@ def main() -> int:
             chops = [c for c in term.screen.chops[first_chop:] if start <= c.at < end]
             # Baseline: the first frame that drew (nearly) every row: a full redraw.
             full_redraw = 0
-            for frame in b.frames(term.screen.chops[:first_chop]):
+            for frame in b.frames(term.screen.chops[:first_chop], gap=0.005):
                 if len({chop.row for chop in frame}) >= ROWS - 2:
                     full_redraw = sum(chop.nbytes for chop in frame)
                     break
