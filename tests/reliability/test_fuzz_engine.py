@@ -19,6 +19,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from fuzz_strategies import COUNTER_NAMES, EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,6 +45,8 @@ from appizer_tui.state.events import (
     StoreEvent,
 )
 from appizer_tui.state.store import CampaignStore, Phase
+
+pytestmark = pytest.mark.soak  # `make soak` runs these with 100,000 examples
 
 IDS = ("c1", "c2", "c3")
 ERRORS = {

@@ -10,6 +10,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 from fuzz_strategies import EXAMPLES, campaign_pairs, texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,8 @@ from appizer_tui.polling.clock import FakeClock
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.model import ErrorInfo
 from appizer_tui.state.store import CampaignStore
+
+pytestmark = pytest.mark.soak  # `make soak` runs these with 100,000 examples
 
 FUZZ = settings(
     max_examples=EXAMPLES,

@@ -38,6 +38,8 @@ from appizer_tui.ui.widgets.campaign_list import CampaignList
 from appizer_tui.ui.widgets.chart import chart_data
 from appizer_tui.ui.widgets.section import Section
 
+pytestmark = pytest.mark.soak  # `make soak` runs these with 100,000 examples
+
 SIZES = [(80, 24), (200, 60)]
 CID = "camp_fuzz"
 BORDERS = set("╭╮╰╯")
