@@ -65,14 +65,17 @@ def view_command(
 
 
 def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
-    import asyncio
+    from appizer_tui._startup import gc_paused
 
-    from appizer_tui.polling.clock import SystemClock
-    from appizer_tui.polling.engine import Poller
-    from appizer_tui.state import watchlist
-    from appizer_tui.state.store import CampaignStore
-    from appizer_tui.ui.app import AppizerApp
-    from appizer_tui.ui.options import ViewerOptions
+    with gc_paused():
+        import asyncio
+
+        from appizer_tui.polling.clock import SystemClock
+        from appizer_tui.polling.engine import Poller
+        from appizer_tui.state import watchlist
+        from appizer_tui.state.store import CampaignStore
+        from appizer_tui.ui.app import AppizerApp
+        from appizer_tui.ui.options import ViewerOptions
 
     settings = conn.settings
     watchlist_path: Path | None = settings.watchlist_path if persist else None
