@@ -115,7 +115,7 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
             startup_warning=warning,
         )
         app = AppizerApp(store=store, poller=poller, clock=clock, options=options)
-        remove_signal_handlers = _quit_on_signals(app)
+        remove_signal_handlers = _quit_on_signals(app, lambda: app.controller.flush(store.ids()))
         try:
             code = await app.run_async()
         finally:
@@ -129,14 +129,69 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
         return EXIT_INTERRUPTED
 
 
-def _quit_on_signals(app: Any) -> Any:
+def _quit_on_signals(app: Any, save: Any) -> Any:
     """SIGTERM, SIGHUP (an SSH session or a tmux pane closing) and SIGINT (`kill -INT`: in the
     viewer Ctrl+C is a key) end the viewer the way `q` does, instead of killing the process with
     the terminal left in raw mode on the alternate screen: the engine stops, Textual restores
-    the terminal, and the exit status is 128 + the signal number. Returns the undo function."""
+    the terminal, and the exit status is 128 + the signal number.
+
+    A SIGHUP whose terminal is really gone is different: Textual's output thread has died on the
+    first failed write (EIO) and the next writes block for ever, so the viewer would hang,
+    unseen, until killed. Then `save()` writes the watchlist and the process ends at once with
+    129; that handler is a plain signal handler, so it runs even while the event loop is stuck.
+    Returns the function that undoes all this."""
+    import asyncio
+    import contextlib
+    import os
+    import signal
+
     from appizer_tui.plain.terminal import on_signals
 
     def quit_with(signal_number: int) -> None:
         app.exit(128 + signal_number, return_code=128 + signal_number)
 
-    return on_signals(quit_with)
+    remove = on_signals(quit_with)
+    loop = asyncio.get_running_loop()
+
+    def hang_up(signal_number: int, frame: object) -> None:
+        if not _terminal_gone():
+            loop.call_soon_threadsafe(quit_with, signal_number)
+            return
+        _detach_from_terminal()
+        try:
+            save()
+        finally:
+            os._exit(128 + signal_number)
+
+    # (Not on the main thread, or no SIGHUP on this platform: the loop's handler stays.)
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGHUP, hang_up)
+    return remove
+
+
+def _terminal_gone() -> bool:
+    """True when our terminal hung up (the SSH connection or the tmux pane is gone)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.__stdout__.fileno() if sys.__stdout__ else 1, select.POLLOUT)
+        events = poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return True
+    hung_up = select.POLLHUP | select.POLLERR | select.POLLNVAL
+    return any(event & hung_up for _, event in events)
+
+
+def _detach_from_terminal() -> None:
+    """Point stdin, stdout and stderr at /dev/null (the terminal is gone)."""
+    import contextlib
+    import os
+
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in (0, 1, 2):
+            with contextlib.suppress(OSError):
+                os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
