@@ -4,8 +4,9 @@ Everything that comes from the server or the user (ids, messages, codes, statuse
 `safe_text()` before the viewer, the plain printers or an export shows it. Rich markup is handled
 by the callers (they render `Text`/`Content`, never markup strings); this module removes what a
 terminal would act on: C0 controls but tab and newline, DEL, C1 controls (including a bare 0x9B
-CSI), and the Unicode bidi overrides that can reorder what a reader sees. ESC is replaced, so no
-escape sequence (CSI, OSC 8/52, DCS, APC) can reach the terminal.
+CSI), the Unicode line and paragraph separators, and the bidi overrides that can reorder what a
+reader sees. ESC is replaced, so no escape sequence (CSI, OSC 8/52, DCS, APC) can reach the
+terminal.
 """
 
 from __future__ import annotations
@@ -13,11 +14,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 (minus \t and \n), DEL, C1, and the bidi embedding/override/isolate characters.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 (minus \t and \n), DEL, C1, the Unicode line and paragraph separators (a line break to
+# editors, log shippers and splitlines(), though not to terminals), and the bidi
+# embedding/override/isolate characters.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _PARTIAL_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$")
 """The start of an escape left at the end of a cut: removed rather than shown half."""
-_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_ONE_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _show(match: re.Match[str]) -> str:

@@ -78,6 +78,7 @@ PAYLOADS: tuple[Payload, ...] = (
     Payload("bidi_lro", "a\u202db\u202c", ("\u202d", "\u202c")),
     Payload("bidi_isolates", "\u2066x\u2069\u2067y\u2068z", ("\u2066", "\u2067")),
     Payload("bidi_marks", "a\u200eb\u200fc\u061cd", ("\u200e", "\u200f", "\u061c")),
+    Payload("line_separators", "LS\u2028PS\u2029NEL\x85", ("\u2028", "\u2029", "\x85")),
     # Size and width.
     Payload("long_line", "A" * 10_000),
     Payload("long_markup", "[b]" * 3_000),
@@ -126,7 +127,7 @@ def marker_fragments() -> set[str]:
 C1 = {chr(c) for c in range(0x80, 0xA0)}
 BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"}
 BIDI |= {"\u2069", "\u200e", "\u200f", "\u061c"}
-_BIDI_CLASS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_BIDI_CLASS = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029"
 UNSAFE_IN_FILES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CLASS}]")
 """Any character but tab, LF and CR below 0x20, DEL, C1, bidi controls."""
 UNSAFE_ON_TERMINALS = re.compile(f"[\x00\x7f-\x9f{_BIDI_CLASS}]")
