@@ -5,7 +5,7 @@ navigation keys through Textual's Pilot, key to frame; RSS after an hour of simu
   against one `appizer-tui sim --campaigns 1000` process (500 requests a minute). Target: <= 1.5x.
 - keys and RSS: scale_child.py builds the viewer exactly as `appizer-tui` does, fills each
   campaign's history with an hour of samples, runs the app headless with the real engine polling
-  the simulator, presses 100 navigation keys (down/j/k, page up/down, home/end) and reads its RSS.
+  the simulator, presses ~200 navigation keys (down/j/k, page up/down, home/end) and reads its RSS.
   History cadence: one sample every 120 s, what 500 requests a minute give 1,000 campaigns; and,
   unless --quick, every 5 s, the most the store keeps (a key with a far larger limit).
   Targets: key-to-frame p95 <= 50 ms; RSS <= 80 MB.
