@@ -276,11 +276,13 @@ def sparkline(
     lo = min(points) if low is None else low
     hi = max(points) if high is None else high
     top = len(_SPARK_LEVELS) - 1
-    if hi - lo <= 1e-12:
+    # Halved, so the difference of two huge finite floats cannot overflow to infinity.
+    span = hi / 2 - lo / 2
+    if span <= 5e-13:
         return _SPARK_LEVELS[top // 2] * len(points)
     chars = []
     for point in points:
-        level = (min(max(point, lo), hi) - lo) / (hi - lo)
+        level = (min(max(point, lo), hi) / 2 - lo / 2) / span
         chars.append(_SPARK_LEVELS[int(round(level * top))])
     return "".join(chars)
 
@@ -294,7 +296,8 @@ def _buckets(values: list[float], width: int) -> list[float]:
         start = int(index * size)
         end = max(start + 1, int((index + 1) * size))
         chunk = values[start:end]
-        result.append(sum(chunk) / len(chunk))
+        # Each term divided first: the mean of huge values must not overflow to infinity.
+        result.append(sum(v / len(chunk) for v in chunk))
     return result
 
 

@@ -167,3 +167,9 @@ def test_sparkline_never_raises(values: list[float]) -> None:
 def test_count_formatters_never_raise(value: int | None) -> None:
     assert len(fmt.format_count(value)) < 30
     assert len(fmt.format_delta(value)) < 30
+
+
+def test_sparkline_of_huge_values_does_not_overflow() -> None:
+    # The span and a bucket's mean of values near the float limit once overflowed to inf/NaN.
+    assert sparkline([1.7e308, -1.7e308, 1.7e308, 1.7e308], 2) == "\u2581\u2588"
+    assert sparkline([1.7e308] * 10, 3) == "\u2584" * 3
