@@ -171,5 +171,5 @@ def test_count_formatters_never_raise(value: int | None) -> None:
 
 def test_sparkline_of_huge_values_does_not_overflow() -> None:
     # The span and a bucket's mean of values near the float limit once overflowed to inf/NaN.
-    assert sparkline([1.7e308, -1.7e308, 1.7e308, 1.7e308], 2) == "\u2581\u2588"
-    assert sparkline([1.7e308] * 10, 3) == "\u2584" * 3
+    assert fmt.sparkline([1.7e308, -1.7e308, 1.7e308, 1.7e308], 2) == "\u2581\u2588"
+    assert fmt.sparkline([1.7e308] * 10, 3) == "\u2584" * 3
