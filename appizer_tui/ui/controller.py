@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from appizer_tui.api.client import InvalidCampaignIdError, validate_campaign_id
+from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state import watchlist
