@@ -246,3 +246,31 @@ def run_in_pty(
     with PtyProcess(argv, env=env, cwd=cwd, size=size) as child:
         code = child.wait(timeout)
         return code, child.output
+
+
+def add_campaign(viewer: PtyProcess, campaign_id: str) -> None:
+    """`a`, the id, Enter; returns once the header counts one campaign more. Keys typed
+    before the dialog's field has focus are lost, so the id is typed again unless the field
+    shows it."""
+    before = campaign_count(viewer.output)
+    for _ in range(3):
+        mark = len(viewer.output)
+        viewer.send("a")
+        viewer.wait_for(b"Add campaigns", since=mark)
+        viewer.send(campaign_id)
+        try:
+            viewer.wait_for(campaign_id.encode(), since=mark, timeout=5)
+        except AssertionError:
+            viewer.send("\x1b")  # close the dialog and try again
+            continue
+        mark = len(viewer.output)
+        viewer.send("\r")
+        viewer.wait_for(lambda out: campaign_count(out) == before + 1, since=mark)
+        return
+    raise AssertionError("could not add a campaign through the dialog")
+
+
+def campaign_count(output: bytes) -> int:
+    """The number of campaigns the header said last."""
+    found = re.findall(rb"(\d+) campaigns? \xc2\xb7", output)
+    return int(found[-1]) if found else 0

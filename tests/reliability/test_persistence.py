@@ -8,14 +8,13 @@ tested on their own in tests/state/test_state_watchlist.py; here it is the viewe
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pty_support import PtyProcess, clean_env, command
+from pty_support import PtyProcess, add_campaign, clean_env, command
 from rel_support import make_viewer
 from textual.widgets import Input
 
@@ -109,34 +108,6 @@ def viewer_argv(server: RunningServer, *ids: str) -> list[str]:
     return command("--base-url", server.base_url, "--interval", "1", *ids)
 
 
-def add_through_dialog(viewer: PtyProcess, campaign_id: str) -> None:
-    """`a`, the id, Enter; returns once the header counts one campaign more. Keys typed
-    before the dialog's field has focus are lost, so the id is typed again unless the field
-    shows it."""
-    before = campaign_count(viewer.output)
-    for _ in range(3):
-        mark = len(viewer.output)
-        viewer.send("a")
-        viewer.wait_for(b"Add campaigns", since=mark)
-        viewer.send(campaign_id)
-        try:
-            viewer.wait_for(campaign_id.encode(), since=mark, timeout=5)
-        except AssertionError:
-            viewer.send("\x1b")  # close the dialog and try again
-            continue
-        mark = len(viewer.output)
-        viewer.send("\r")
-        viewer.wait_for(lambda out: campaign_count(out) == before + 1, since=mark)
-        return
-    raise AssertionError("could not add a campaign through the dialog")
-
-
-def campaign_count(output: bytes) -> int:
-    """The number of campaigns the header said last."""
-    found = re.findall(rb"(\d+) campaigns? \xc2\xb7", output)
-    return int(found[-1]) if found else 0
-
-
 def test_a_corrupt_watchlist_is_kept_aside_with_a_warning(
     server: RunningServer, tmp_path: Path
 ) -> None:
@@ -168,9 +139,9 @@ def test_two_viewers_on_one_watchlist_keep_each_others_additions(
     try:
         for viewer in (first, second):
             viewer.wait_for(b"sending")
-        add_through_dialog(first, "camp_first_added")
-        add_through_dialog(second, "camp_second_added")
-        add_through_dialog(first, "camp_first_again")
+        add_campaign(first, "camp_first_added")
+        add_campaign(second, "camp_second_added")
+        add_campaign(first, "camp_first_again")
         for viewer in (first, second):
             viewer.send("q")
             assert viewer.wait() == 0

@@ -10,13 +10,12 @@ viewer) ends it too, without hanging. A storm of resizes, down to 20x10 and 1x1,
 from __future__ import annotations
 
 import json
-import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pty_support import EXIT_SEQUENCES, PtyProcess, clean_env, command
+from pty_support import EXIT_SEQUENCES, PtyProcess, add_campaign, clean_env, command
 from term_screen import TermScreen
 
 from appizer_tui.sim import DEMO_API_KEY, RunningServer, Simulator, demo_scenario, start_server
@@ -45,34 +44,6 @@ def start_viewer(
 def watchlist(tmp_path: Path) -> list[str]:
     path = tmp_path / "state" / "appizer-tui" / "watchlist.json"
     return list(json.loads(path.read_text())["campaigns"])
-
-
-def add_campaign(viewer: PtyProcess, campaign_id: str) -> None:
-    """`a`, the id, Enter; returns once the header counts one campaign more. Keys typed
-    before the dialog's field has focus are lost, so the id is typed again unless the field
-    shows it."""
-    before = campaign_count(viewer.output)
-    for _ in range(3):
-        mark = len(viewer.output)
-        viewer.send("a")
-        viewer.wait_for(b"Add campaigns", since=mark)
-        viewer.send(campaign_id)
-        try:
-            viewer.wait_for(campaign_id.encode(), since=mark, timeout=5)
-        except AssertionError:
-            viewer.send("\x1b")  # close the dialog and try again
-            continue
-        mark = len(viewer.output)
-        viewer.send("\r")
-        viewer.wait_for(lambda out: campaign_count(out) == before + 1, since=mark)
-        return
-    raise AssertionError("could not add a campaign through the dialog")
-
-
-def campaign_count(output: bytes) -> int:
-    """The number of campaigns the header said last."""
-    found = re.findall(rb"(\d+) campaigns? \xc2\xb7", output)
-    return int(found[-1]) if found else 0
 
 
 @pytest.mark.parametrize(
