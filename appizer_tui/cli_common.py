@@ -90,8 +90,7 @@ class Connection:
 
     def make_client(self, wall_clock: Callable[[], float] = time.time) -> AppizerClient:
         """A client for these settings (the caller closes it)."""
-        # Imported here: httpx is the largest part of every command's start-up, and
-        # `--version`, `--help` and usage errors never need it.
+        # Imported here: `--version`, `--help` and usage errors never need the HTTP stack.
         from appizer_tui.api.client import AppizerClient
 
         return AppizerClient(

@@ -1,20 +1,25 @@
-"""The async Appizer client: one pooled httpx.AsyncClient, typed results, one error hierarchy."""
+"""The async Appizer client: pooled connections, typed results, one error hierarchy.
+
+Requests go over http11.Http11Pool (a lean keep-alive HTTP/1.1 client) when the connection is
+direct, and over httpx when a proxy is configured in the environment or a test plugs an httpx
+transport in; both give the same answers and the same errors.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
 
 import msgspec
 
 from appizer_tui import __version__
-from appizer_tui.api._http import httpx
 from appizer_tui.api.errors import (
     AppizerError,
     AuthError,
@@ -23,6 +28,14 @@ from appizer_tui.api.errors import (
     NotFoundError,
     RateLimitedError,
     ServerError,
+)
+from appizer_tui.api.http11 import (
+    Answer,
+    BodyTooLarge,
+    Endpoint,
+    Http11Pool,
+    Timeouts,
+    TransportFailure,
 )
 from appizer_tui.api.models import (
     Campaign,
@@ -42,42 +55,27 @@ from appizer_tui.api.urls import (
     validate_campaign_id,
 )
 
+if TYPE_CHECKING:
+    from appizer_tui.api._http import httpx
+
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUTS",
     "MAX_BODY_BYTES",
     "MAX_CAMPAIGN_ID_LENGTH",
     "AppizerClient",
     "InsecureURLError",
     "InvalidCampaignIdError",
-    "DEFAULT_TIMEOUT",
-    "TOTAL_TIMEOUT_SECONDS",
+    "Timeouts",
     "check_base_url",
     "is_loopback_url",
     "validate_campaign_id",
 ]
 
 MAX_BODY_BYTES = 1024 * 1024
-DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-# httpx's timeouts are per phase; this bounds the whole request, slow trickling bodies included.
-TOTAL_TIMEOUT_SECONDS = 15.0
-
-
-def _network_message(exc: httpx.HTTPError) -> str:
-    """A description of a transport failure that never includes the request (or its headers)."""
-    names = {
-        httpx.ConnectTimeout: "connection timed out",
-        httpx.ReadTimeout: "the server took too long to answer",
-        httpx.WriteTimeout: "timed out sending the request",
-        httpx.PoolTimeout: "no free connection in time",
-        httpx.ConnectError: "could not connect",
-        httpx.ReadError: "connection lost while reading the answer",
-        httpx.RemoteProtocolError: "the server broke the connection",
-    }
-    for cls, text in names.items():
-        if isinstance(exc, cls):
-            return text
-    return f"request failed ({type(exc).__name__})"
-
+# Per phase (connect, each read or write), and a bound on the whole request so that a slow
+# trickling body cannot hold a poll forever.
+DEFAULT_TIMEOUTS = Timeouts(connect=5.0, read=10.0, total=15.0)
 
 _TLS_LOCK = threading.Lock()
 _TLS_CONTEXT: ssl.SSLContext | None = None
@@ -86,19 +84,49 @@ _TLS_CONTEXT: ssl.SSLContext | None = None
 def tls_context(base_url: str) -> ssl.SSLContext:
     """The TLS settings for a client of `base_url`.
 
-    https: httpx's verifying default (certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR),
-    built once per process: loading the CA bundle costs ~50 ms of start-up, and every client
-    would otherwise load it again. Plain http (the simulator on loopback, or --insecure): a
-    context that trusts no certificate at all, since no TLS connection is ever made (redirects
-    are not followed), and should one be attempted it fails closed; it costs nothing to build.
+    https: a verifying context with the CA bundle of SSL_CERT_FILE / SSL_CERT_DIR when set, else
+    certifi's (what httpx does), built once per process: loading the bundle costs ~50 ms. Plain
+    http (the simulator on loopback, or --insecure): a context that trusts no certificate at all,
+    since no TLS connection is ever made (redirects are not followed); it costs nothing to build.
     """
     global _TLS_CONTEXT
     if urlsplit(base_url).scheme == "http":
         return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     with _TLS_LOCK:
         if _TLS_CONTEXT is None:
-            _TLS_CONTEXT = httpx.create_ssl_context()
+            cert_file = os.environ.get("SSL_CERT_FILE")
+            cert_dir = os.environ.get("SSL_CERT_DIR")
+            if cert_file and os.path.isfile(cert_file):
+                context = ssl.create_default_context(cafile=cert_file)
+            elif cert_dir and os.path.isdir(cert_dir):
+                context = ssl.create_default_context(capath=cert_dir)
+            else:
+                import certifi
+
+                context = ssl.create_default_context(cafile=certifi.where())
+            context.set_alpn_protocols(["http/1.1"])
+            _TLS_CONTEXT = context
         return _TLS_CONTEXT
+
+
+def proxy_configured(base_url: str) -> bool:
+    """True when the environment routes `base_url` through a proxy (as httpx would read it)."""
+    names = {"all_proxy", f"{urlsplit(base_url).scheme}_proxy"}
+    if not any(key.lower() in names and value for key, value in os.environ.items()):
+        return False
+    from urllib.request import getproxies_environment, proxy_bypass
+
+    proxies = getproxies_environment()
+    scheme = urlsplit(base_url).scheme
+    if not (proxies.get(scheme) or proxies.get("all")):
+        return False
+    return not proxy_bypass(urlsplit(base_url).hostname or "")
+
+
+class _Backend(Protocol):
+    async def get(self, target: str, headers: dict[str, str]) -> Answer: ...
+
+    async def aclose(self) -> None: ...
 
 
 class AppizerClient:
@@ -114,24 +142,40 @@ class AppizerClient:
         *,
         insecure: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        total_timeout: float = TOTAL_TIMEOUT_SECONDS,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.base_url = check_base_url(base_url, insecure=insecure)
         self._api_key = api_key
         self._wall_clock = wall_clock
-        self._total_timeout = total_timeout
+        self._total_timeout = timeouts.total
         self.rate_limit: RateLimitInfo | None = None
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            verify=tls_context(self.base_url),
-            timeout=timeout,
-            # Redirects are not followed: a redirect to another host must never carry the key.
-            follow_redirects=False,
-            headers={"User-Agent": f"appizer-tui/{__version__}", "Accept": "application/json"},
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=20),
-        )
+        parts = urlsplit(self.base_url)
+        self._path = parts.path
+        self._headers = {
+            "User-Agent": f"appizer-tui/{__version__}",
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",
+        }
+        self._backend: _Backend
+        if transport is None and not proxy_configured(self.base_url):
+            tls = parts.scheme == "https"
+            self._backend = Http11Pool(
+                Endpoint(tls, parts.hostname or "", parts.port or (443 if tls else 80)),
+                ssl_context=tls_context(self.base_url) if tls else None,
+                timeouts=timeouts,
+                max_body=MAX_BODY_BYTES,
+            )
+        else:
+            from appizer_tui.api._httpx_backend import HttpxBackend
+
+            self._backend = HttpxBackend(
+                f"{parts.scheme}://{parts.netloc}",
+                ssl_context=tls_context(self.base_url),
+                timeouts=timeouts,
+                max_body=MAX_BODY_BYTES,
+                transport=transport,
+            )
 
     @property
     def api_key(self) -> ApiKey | None:
@@ -144,26 +188,31 @@ class AppizerClient:
 
     def campaign_url(self, campaign_id: str) -> str:
         """The URL for one campaign; the id is validated and escaped as one path segment."""
+        return self.base_url + self._campaign_path(campaign_id)[len(self._path) :]
+
+    def _campaign_path(self, campaign_id: str) -> str:
         segment = quote(validate_campaign_id(campaign_id), safe="")
-        return f"{self.base_url}/notifications/campaigns/{segment}"
+        return f"{self._path}/notifications/campaigns/{segment}"
 
     async def get_campaign(self, campaign_id: str) -> Campaign:
         """The campaign's current status. Raises only AppizerError subclasses (and
         InvalidCampaignIdError for an id that can never be valid)."""
-        url = self.campaign_url(campaign_id)
-        headers = {}
+        target = self._campaign_path(campaign_id)
+        headers = dict(self._headers)
         if self._api_key is not None:
             headers["Authorization"] = f"Bearer {self._api_key.reveal()}"
         try:
-            status, response_headers, body = await self._send(url, headers)
-        except httpx.HTTPError as exc:
-            raise NetworkError(_network_message(exc)) from None
+            async with asyncio.timeout(self._total_timeout):
+                answer = await self._backend.get(target, headers)
+        except TransportFailure as exc:
+            raise NetworkError(str(exc)) from None
         except TimeoutError:
             raise NetworkError("the request took too long") from None
-        except _BodyTooLarge:
+        except BodyTooLarge:
             raise InvalidResponseError(
                 f"the response body is over {MAX_BODY_BYTES // 1024} KiB"
             ) from None
+        status, response_headers, body = answer.status, answer.headers, answer.body
         now = self._wall_clock()
         rate_limit = parse_rate_limit(response_headers, now)
         if rate_limit is not None and (
@@ -181,22 +230,10 @@ class AppizerClient:
                 ) from None
         raise self._error_for(status, response_headers, body, rate_limit, now)
 
-    async def _send(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
-        async with asyncio.timeout(self._total_timeout):
-            async with self._http.stream("GET", url, headers=headers) as response:
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > MAX_BODY_BYTES:
-                        raise _BodyTooLarge
-                    chunks.append(chunk)
-                return response.status_code, response.headers, b"".join(chunks)
-
     def _error_for(
         self,
         status: int,
-        headers: httpx.Headers,
+        headers: Mapping[str, str],
         body: bytes,
         rate_limit: RateLimitInfo | None,
         now: float,
@@ -240,7 +277,7 @@ class AppizerClient:
 
     @staticmethod
     def _retry_after(
-        headers: httpx.Headers,
+        headers: Mapping[str, str],
         details: dict[str, Any] | None,
         rate_limit: RateLimitInfo | None,
         now: float,
@@ -258,7 +295,7 @@ class AppizerClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._http.aclose()
+        await self._backend.aclose()
 
     async def __aenter__(self) -> AppizerClient:
         return self
@@ -270,7 +307,3 @@ class AppizerClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-class _BodyTooLarge(Exception):
-    """Internal: the body passed MAX_BODY_BYTES."""

@@ -11,7 +11,7 @@
 
 Each carries the HTTP status and the documented error body fields when the server sent them.
 `str(error)` never contains the API key: messages are built from the server's body or from the
-httpx exception's class name, never from the request.
+transport failure's kind, never from the request.
 """
 
 from __future__ import annotations

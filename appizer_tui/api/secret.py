@@ -20,8 +20,11 @@ class ApiKey:
         value = value.strip()
         if not value:
             raise ValueError("the API key is empty")
-        if any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
-            raise ValueError("the API key contains spaces or control characters")
+        # Printable ASCII only: it goes into an HTTP header as it is.
+        if any(not 0x21 <= ord(c) <= 0x7E for c in value):
+            raise ValueError(
+                "the API key contains spaces, control characters or non-ASCII characters"
+            )
         self._value = value
 
     def reveal(self) -> str:

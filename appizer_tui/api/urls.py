@@ -52,8 +52,19 @@ class InsecureURLError(ValueError):
 def check_base_url(base_url: str, *, insecure: bool) -> str:
     """The base URL without a trailing slash, refusing clear-text http to remote hosts."""
     parts = urlsplit(base_url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError(f"the base URL must be http(s)://host[/path], not {base_url!r}")
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() or ord(c) < 0x20 for c in base_url)
+    ):
+        raise ValueError(f"the base URL must be http(s)://host[:port][/path], not {base_url!r}")
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number in range
+    except ValueError:
+        raise ValueError(f"the base URL has an invalid port: {base_url!r}") from None
     if parts.scheme == "http" and not insecure and not is_loopback_url(base_url):
         raise InsecureURLError(
             "refusing to send the API key over plain http:// to a remote host; "

@@ -283,6 +283,11 @@ async def test_ids_are_escaped_as_one_path_segment() -> None:
         ("http://[::1]:8765/v1", False, True),
         ("https://api.appizer.com/v1/", False, True),
         ("ftp://x/v1", True, False),
+        ("https://user:pw@api.appizer.com/v1", False, False),
+        ("https://api.appizer.com/v1?x=1", False, False),
+        ("https://api.appizer.com:99999/v1", False, False),
+        ("https://api.appizer.com/v1#top", False, False),
+        ("https://api appizer.com/v1", False, False),
     ],
 )
 def test_plain_http_to_remote_hosts_needs_insecure(url: str, insecure: bool, ok: bool) -> None:
@@ -316,5 +321,6 @@ def test_api_key_is_masked_everywhere() -> None:
     assert ApiKey("abc123").masked == "ab\u2026"
     with pytest.raises(ValueError):
         ApiKey("  ")
-    with pytest.raises(ValueError):
-        ApiKey("sk_test_x\nInjected: 1")
+    for bad in ("sk_test_x\nInjected: 1", "sk_test_caf\u00e9", "sk_\u0085x", "sk_\u2028x"):
+        with pytest.raises(ValueError, match="control characters or non-ASCII"):
+            ApiKey(bad)  # a header value: printable ASCII only

@@ -6,6 +6,7 @@ Checked in a fresh interpreter, since this test process has imported everything 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -26,9 +27,13 @@ print(json.dumps({{"exit": result.exit_code, "loaded": loaded}}))
 """
 
 
-def _probe(args: list[str], modules: tuple[str, ...]) -> dict[str, object]:
+def _probe(
+    args: list[str], modules: tuple[str, ...], env: dict[str, str] | None = None
+) -> dict[str, object]:
     code = PROBE.format(args=args, heavy=modules)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     report: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return report
 
@@ -58,6 +63,36 @@ def test_headless_commands_import_no_ui_or_server_modules(args: list[str], exit_
 def test_help_version_and_usage_errors_load_no_network_stack(args: list[str]) -> None:
     report = _probe(args, NETWORK)
     assert report["loaded"] == [], f"{args} loaded {report['loaded']}"
+
+
+CLOSED = ["--base-url", "http://127.0.0.1:9/v1", "--api-key", "sk_test_x_123"]
+HTTPX_STACK = ("httpx", "httpcore", "anyio", "h11")
+
+
+def _without_proxies() -> dict[str, str]:
+    names = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+    return {k: v for k, v in os.environ.items() if k.lower() not in names}
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code"),
+    [
+        (["status", *CLOSED, "c1"], 6),
+        (["watch", *CLOSED, "--timeout", "0.3", "--exit-status", "c1"], 124),
+        (["export", *CLOSED, "-o", "-", "c1"], 6),
+    ],
+)
+def test_direct_connections_use_the_lean_client_not_httpx(args: list[str], exit_code: int) -> None:
+    report = _probe(args, HTTPX_STACK, _without_proxies())
+    assert report["exit"] == exit_code
+    assert report["loaded"] == [], f"{args} loaded {report['loaded']}"
+
+
+def test_a_proxy_in_the_environment_sends_requests_through_httpx() -> None:
+    env = _without_proxies() | {"HTTP_PROXY": "http://127.0.0.1:9"}
+    report = _probe(["status", *CLOSED, "c1"], HTTPX_STACK, env)
+    assert report["exit"] == 6
+    assert "httpx" in report["loaded"]  # type: ignore[operator]
 
 
 def test_version_from_the_entry_point_loads_not_even_click() -> None:

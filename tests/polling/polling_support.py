@@ -14,6 +14,7 @@ import json
 import math
 import random
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import httpx
 
 from appizer_tui.api import ApiKey, AppizerClient
+from appizer_tui.api.http11 import Answer, TransportFailure
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
 from appizer_tui.state import CampaignStore, CampaignView, Phase, StoreEvent
@@ -199,20 +201,42 @@ class FakeApi:
         return status, headers, json.dumps(body).encode()
 
 
+def _answer(status: int, headers: Iterable[tuple[str, str]], body: bytes) -> Answer:
+    """An Answer as the HTTP backends build it: lower-case names, repeats joined."""
+    joined: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return Answer(status, joined, body)
+
+
+class _InProcess:
+    """An HTTP backend with nothing to close."""
+
+    async def aclose(self) -> None:
+        pass
+
+
+class _FakeApiBackend(_InProcess):
+    def __init__(self, api: FakeApi) -> None:
+        self._api = api
+
+    async def get(self, target: str, headers: dict[str, str]) -> Answer:
+        try:
+            status, response_headers, body = self._api.respond(
+                target, headers.get("Authorization")
+            )
+        except ConnectionError:
+            raise TransportFailure("connect") from None
+        return _answer(status, response_headers.items(), body)
+
+
 class DirectClient(AppizerClient):
-    """AppizerClient with `_send` answered by a FakeApi in-process."""
+    """AppizerClient whose HTTP step is answered by a FakeApi in-process."""
 
     def __init__(self, api: FakeApi, key: ApiKey) -> None:
         super().__init__(key, BASE_URL, wall_clock=api.clock.wall)
-        self._api = api
-
-    async def _send(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
-        try:
-            path = "/v1" + url.removeprefix(BASE_URL)
-            status, response_headers, body = self._api.respond(path, headers.get("Authorization"))
-        except ConnectionError as exc:
-            raise httpx.ConnectError(str(exc)) from None
-        return status, httpx.Headers(response_headers), body
+        self._backend = _FakeApiBackend(api)
 
 
 def sim_client(simulator: Any, clock: FakeClock, key: str | None = None) -> AppizerClient:
@@ -274,10 +298,14 @@ class DirectSimClient(AppizerClient):
         from appizer_tui.sim import DEMO_API_KEY
 
         super().__init__(ApiKey(key or DEMO_API_KEY), BASE_URL, wall_clock=clock.wall)
-        self._app = simulator.app
+        self._backend = _SimAppBackend(simulator.app)
 
-    async def _send(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
-        path = "/v1" + url.removeprefix(BASE_URL)
+
+class _SimAppBackend(_InProcess):
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    async def get(self, path: str, headers: dict[str, str]) -> Answer:
         scope = {
             "type": "http",
             "asgi": {"version": "3.0"},
@@ -309,6 +337,8 @@ class DirectSimClient(AppizerClient):
 
         try:
             await self._app(scope, receive, send)
-        except ConnectionResetError as exc:  # the simulator's reset: a broken read
-            raise httpx.ReadError(str(exc)) from None
-        return status, httpx.Headers(response_headers), b"".join(body)
+        except ConnectionResetError:  # the simulator's reset: a broken read
+            raise TransportFailure("read") from None
+        return _answer(
+            status, ((k.decode(), v.decode()) for k, v in response_headers), b"".join(body)
+        )

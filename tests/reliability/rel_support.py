@@ -22,7 +22,7 @@ import httpx
 from term_screen import TermScreen
 from textual.pilot import Pilot
 
-from appizer_tui.api.client import DEFAULT_TIMEOUT, AppizerClient
+from appizer_tui.api.client import DEFAULT_TIMEOUTS, AppizerClient
 from appizer_tui.api.models import Campaign
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
@@ -34,7 +34,7 @@ from appizer_tui.ui.options import ViewerOptions
 
 BASE_URL = "http://127.0.0.1:9/v1"
 """Never dialled: requests go through the in-process transport."""
-READ_TIMEOUT = float(DEFAULT_TIMEOUT.read or 10.0)
+READ_TIMEOUT = DEFAULT_TIMEOUTS.read
 """The client's read timeout, applied on virtual time by VirtualNet."""
 
 

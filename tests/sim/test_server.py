@@ -16,6 +16,7 @@ from appizer_tui.api import (
     RateLimitedError,
     ServerError,
 )
+from appizer_tui.api.client import Timeouts
 from appizer_tui.sim import (
     DEMO_API_KEY,
     Chaos,
@@ -102,8 +103,8 @@ async def test_each_chaos_kind_reaches_the_client_as_its_error(
     server: RunningServer, chaos: Chaos, error: type[Exception]
 ) -> None:
     server.simulator.chaos = chaos
-    timeout = httpx.Timeout(0.05, connect=2.0)  # only the "slow" case waits for it
-    async with AppizerClient(ApiKey(DEMO_API_KEY), server.base_url, timeout=timeout) as client:
+    timeouts = Timeouts(connect=2.0, read=0.05)  # only the "slow" case waits for it
+    async with AppizerClient(ApiKey(DEMO_API_KEY), server.base_url, timeouts=timeouts) as client:
         with pytest.raises(error):
             await client.get_campaign("camp_launch_eu")
 
