@@ -124,3 +124,30 @@ def test_entry_point_version_matches_clicks_version_option() -> None:
         check=True,
     )
     assert entry.stdout == result.output
+
+
+# What the viewer's first frame does without: the detail pane's parts (and the plotting library
+# behind its chart), the footer, the dialogs and the help screen come after it.
+AFTER_FIRST_FRAME = (
+    "plotext",
+    "textual_plotext",
+    "appizer_tui.ui.widgets.detail_parts",
+    "appizer_tui.ui.widgets.chart",
+    "appizer_tui.ui.widgets.counters",
+    "appizer_tui.ui.screens.help",
+    "appizer_tui.ui.screens.add_campaigns",
+    "appizer_tui.ui.screens.api_key",
+    "appizer_tui.ui.screens.confirm",
+    "appizer_tui.ui.screens.export_menu",
+    "textual.widgets._footer",
+)
+
+
+def test_the_viewers_modules_leave_the_rest_for_after_the_first_frame() -> None:
+    code = (
+        "import sys\n"
+        "import appizer_tui.viewer_command, appizer_tui.ui.app\n"
+        f"print(sorted(set({AFTER_FIRST_FRAME!r}) & set(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from appizer_tui.polling.clock import Clock
 from appizer_tui.safe_text import safe_text
@@ -25,7 +25,6 @@ from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore, GlobalState
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
-from appizer_tui.ui.screens.help import help_groups
 from appizer_tui.ui.screens.main_actions import MainActions
 from appizer_tui.ui.widgets.app_header import AppHeader, HeaderState
 from appizer_tui.ui.widgets.banners import Banner, global_lines
@@ -176,7 +175,7 @@ class MainScreen(MainActions, Screen[None]):
             yield DetailPane(alert_threshold=self.options.alert_failure_rate, id="detail")
         yield Welcome(id="welcome")
         yield StatusLine(id="status-line")
-        yield Footer(compact=True)
+        # The detail pane's parts and the footer follow the first frame (see _build_rest).
 
     @property
     def campaign_list(self) -> CampaignList:
@@ -194,6 +193,15 @@ class MainScreen(MainActions, Screen[None]):
         self.reload()
         self.global_changed()
         self.campaign_list.focus()
+        self.call_after_refresh(self._build_rest)
+
+    async def _build_rest(self) -> None:
+        """What the first frame can do without: the first figures are due in the list, and the
+        detail's parts and the footer cost about as much again to compose, style and draw."""
+        from textual.widgets import Footer
+
+        await self.detail.build()
+        await self.mount(Footer(compact=True))
 
     # ----- store events (called by the app) ----------------------------------------------
 
@@ -411,6 +419,8 @@ class MainScreen(MainActions, Screen[None]):
 
     def help_groups(self) -> list[tuple[str, list[Binding]]]:
         """The bindings the help screen lists, grouped; read from the classes themselves."""
+        from appizer_tui.ui.screens.help import help_groups
+
         mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
         return help_groups(mine, CampaignList.BINDINGS, DetailPane.BINDINGS)
 

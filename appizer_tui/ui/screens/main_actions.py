@@ -21,17 +21,15 @@ from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state.store import Phase
 from appizer_tui.ui.controller import AddPlan, clipboard_text
-from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
-from appizer_tui.ui.screens.api_key import ApiKeyScreen
-from appizer_tui.ui.screens.confirm import ConfirmScreen
-from appizer_tui.ui.screens.export_menu import ExportChoice, ExportScreen
 from appizer_tui.ui.widgets.list_model import next_sort
 
+# The dialogs are imported when opened: nothing of them is needed before the first frame.
 if TYPE_CHECKING:
     from appizer_tui.polling.clock import Clock
     from appizer_tui.state.store import CampaignStore
     from appizer_tui.ui.controller import Controller
     from appizer_tui.ui.options import ViewerOptions
+    from appizer_tui.ui.screens.export_menu import ExportChoice
     from appizer_tui.ui.widgets.campaign_list import CampaignList
     from appizer_tui.ui.widgets.detail import DetailPane
 
@@ -85,6 +83,8 @@ class MainActions(Screen[None]):
 
     def action_add(self) -> None:
         """Open the add dialog."""
+        from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
+
         self.app.push_screen(AddCampaignsScreen(self.store.ids()), self._added)
 
     def _added(self, plan: AddPlan | None) -> None:
@@ -104,6 +104,8 @@ class MainActions(Screen[None]):
         campaign_id = self.campaign_list.cursor_id
         if campaign_id is None:
             return
+        from appizer_tui.ui.screens.confirm import ConfirmScreen
+
         question = Content.assemble(
             "Stop watching ", (safe_text(campaign_id, max_length=80), "bold"), "?"
         )
@@ -149,6 +151,8 @@ class MainActions(Screen[None]):
 
     def action_api_key(self) -> None:
         """Open the masked API key prompt."""
+        from appizer_tui.ui.screens.api_key import ApiKeyScreen
+
         auth = self.store.global_state().auth_error
         reason = safe_text(auth.message, max_length=200) if auth is not None else None
         self.app.push_screen(ApiKeyScreen(self.key_masked, reason), self._key_entered)
@@ -178,6 +182,8 @@ class MainActions(Screen[None]):
 
     def action_export(self) -> None:
         """Choose an export, then write it into the export directory."""
+        from appizer_tui.ui.screens.export_menu import ExportScreen
+
         screen = ExportScreen(self.campaign_list.cursor_id, str(self.options.export_dir))
         self.app.push_screen(screen, self._export_chosen)
 
