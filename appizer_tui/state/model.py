@@ -104,6 +104,17 @@ class CampaignView:
     added_at: float = 0.0
     """Wall time the campaign was added to the store."""
 
+    @property
+    def not_visible_yet(self) -> bool:
+        """A 404 inside the first-minute grace: the engine is still retrying (a campaign created
+        a moment ago may take a little while to appear), so it is not "not found" yet."""
+        return (
+            self.campaign is None
+            and self.phase is not Phase.NOT_FOUND
+            and self.error is not None
+            and self.error.kind == "not_found"
+        )
+
     def is_stale(self, now_wall: float) -> bool:
         """True when no success came within 2 x expected_interval and polling is not stopped."""
         if self.phase.is_stopped:

@@ -11,6 +11,7 @@ from ui_harness import Harness
 from ui_screen_text import banner_text, list_rows, text_of
 
 from appizer_tui.state import format as fmt
+from appizer_tui.state.model import Phase
 from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
 from appizer_tui.ui.screens.confirm import ConfirmScreen
 from appizer_tui.ui.screens.help import HelpScreen
@@ -176,8 +177,18 @@ async def test_add_several_ids_with_one_invalid(harness_factory: Factory) -> Non
 async def test_not_found_campaign_banner_retry_and_remove(harness_factory: Factory) -> None:
     h = harness_factory(ids=["camp_launch_eu", "camp_does_not_exist"], persist=True)
     async with h.app.run_test(size=(100, 30)) as pilot:
-        await h.advance(pilot, 10)
+        await h.advance(pilot, 5)
         await pilot.press("j")
+        await pilot.pause()
+        # Inside the first-minute grace the engine still retries: not "not found" yet.
+        view = h.store.get("camp_does_not_exist")
+        assert view is not None and view.phase is Phase.ERROR_BACKOFF
+        banner = banner_text(h.app, "#campaign-banner")
+        assert "404 NOT VISIBLE YET" in banner and "next retry in" in banner
+        assert "retry 404" in list_rows(h.app)["camp_does_not_exist"]
+        assert "retry 404" in text_of(h.app.screen.query_one(DetailHeader))
+        await h.advance(pilot, 60)  # past the grace: the engine gives up and says so
+        assert _phase(h, "camp_does_not_exist") is Phase.NOT_FOUND
         await pilot.pause()
         banner = banner_text(h.app, "#campaign-banner")
         assert "404 NOT FOUND" in banner and "d remove" in banner and "r retry" in banner
@@ -283,3 +294,8 @@ async def test_the_clock_stops_when_nothing_is_live(harness_factory: Factory) ->
         served = h.simulator.requests_served
         await h.advance(pilot, 120, step=30)
         assert h.simulator.requests_served == served
+
+
+def _phase(h: Harness, campaign_id: str) -> Phase | None:
+    view = h.store.get(campaign_id)
+    return None if view is None else view.phase

@@ -90,18 +90,25 @@ def global_lines(
     return tuple(lines)
 
 
+NOT_VISIBLE_YET = "a new campaign can take a moment to appear"
+
+
 def campaign_lines(view: CampaignView, now: float) -> tuple[BannerLine, ...]:
     """The banner for one campaign's own error (global ones are shown above both panes)."""
     error = view.error
     if error is None or error.kind in ("auth", "rate_limited"):
         return ()
-    if view.phase is Phase.NOT_FOUND or error.kind == "not_found":
+    if view.phase is Phase.NOT_FOUND:
         return (BannerLine("error", "404 NOT FOUND", _message(error), "d remove \u00b7 r retry"),)
     if error.next_retry_at is not None:
         retry = f"next retry {fmt.format_countdown(error.next_retry_at - now)}"
     else:
         retry = "no automatic retry"
     attempts = f"attempt {error.attempts}" if error.attempts > 1 else ""
+    if view.not_visible_yet:
+        # The engine's first-minute grace: say it is still looking, not that it gave up.
+        text = fmt.join_parts([_message(error), NOT_VISIBLE_YET, retry, attempts])
+        return (BannerLine("warning", "404 NOT VISIBLE YET", text, "d remove \u00b7 r retry now"),)
     title = safe_text(error.title, max_length=40).upper()
     if error.http_status is not None:
         title = f"{error.http_status} {title}"

@@ -48,6 +48,8 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
         # The same words as the list's status column.
         if view.phase is Phase.NOT_FOUND:
             badge = "\u2717 not found"
+        elif view.not_visible_yet:
+            badge = "\u2026 retry 404"
         elif view.error is not None and view.error.kind not in ("auth", "rate_limited"):
             badge = "\u2717 " + view.error.kind.replace("_", " ")
         else:

@@ -166,6 +166,8 @@ def age_text(view: CampaignView, now: float) -> str:
 def _status_cell(view: CampaignView) -> tuple[str, CampaignStatus | None]:
     if view.phase is Phase.NOT_FOUND:
         return "\u2717 not found", None
+    if view.campaign is None and view.not_visible_yet:
+        return "\u2026 retry 404", None
     if view.campaign is None:
         if view.error is not None:
             return "\u2717 " + view.error.kind.replace("_", " "), None
