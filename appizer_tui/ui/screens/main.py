@@ -156,6 +156,7 @@ class MainScreen(MainActions, Screen[None]):
         """Campaigns whose list row waits for the next 1 Hz tick (see campaign_changed)."""
         self._structure_dirty = False
         self._suspended = False
+        self._build_pending = False
         self._live: set[str] = set()
         self._auth_shown = False
         self._ticking = False
@@ -200,8 +201,13 @@ class MainScreen(MainActions, Screen[None]):
         detail's parts and the footer cost about as much again to compose, style and draw."""
         from textual.widgets import Footer
 
+        if self._suspended:  # a dialog opened first: build when it closes
+            self._build_pending = True
+            return
+        self._build_pending = False
         await self.detail.build()
-        await self.mount(Footer(compact=True))
+        if self.is_attached:  # not when the viewer is already quitting
+            await self.mount(Footer(compact=True))
 
     # ----- store events (called by the app) ----------------------------------------------
 
@@ -384,6 +390,8 @@ class MainScreen(MainActions, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._suspended = False
+        if self._build_pending:
+            self.call_after_refresh(self._build_rest)
         if self._structure_dirty:
             self._structure_dirty = False
             self._dirty.clear()

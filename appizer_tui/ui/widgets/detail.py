@@ -49,7 +49,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     async def build(self) -> None:
         """Mount the parts and show the campaign selected meanwhile."""
-        if self._parts is not None:
+        if self._parts is not None or not self.is_attached:
             return
         from appizer_tui.ui.widgets.detail_parts import DetailParts, part_widgets
 
