@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import constants, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -26,6 +26,20 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
         super().__init__()
         self._current = current_masked
         self._reason = reason
+        self._paused_logs: tuple[str | None, Any] | None = None
+
+    def on_mount(self) -> None:
+        # Textual's developer log (TEXTUAL_LOG, or the devtools console) records every event,
+        # and each keystroke here, and the field's Changed messages, spell the key out. Both
+        # are paused while this prompt is open and restored when it closes.
+        self._paused_logs = (constants.LOG_FILE, self.app.devtools)
+        vars(constants)["LOG_FILE"] = None
+        self.app.devtools = None
+
+    def on_unmount(self) -> None:
+        if self._paused_logs is not None:
+            vars(constants)["LOG_FILE"], self.app.devtools = self._paused_logs
+            self._paused_logs = None
 
     def compose(self) -> ComposeResult:
         current = f"Current key: {self._current}" if self._current else "No key is set."
@@ -42,6 +56,7 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
 
     @on(Input.Submitted, "#key-input")
     def _submit(self, event: Input.Submitted) -> None:
+        event.stop()  # handled here: bubbling on would carry the key past the closed prompt
         if not self.is_active:
             return  # Enter pressed twice: this dialog is already closed
         try:
