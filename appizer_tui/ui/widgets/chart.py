@@ -27,7 +27,7 @@ CHART_MIN_INTERVAL = 15.0
 SELECTION_SETTLE = 0.3
 """Seconds the cursor must rest on another campaign before its chart is drawn. A replot costs
 ~50-250 ms (plotext builds the whole figure), which would otherwise be paid on every key press
-while the user scrolls the list; meanwhile the old campaign's chart is hidden, not shown."""
+while the user scrolls the list; meanwhile the chart is blank (see plot.py), not the old lines."""
 MAX_POINTS = 200
 """Samples drawn per series; longer histories are thinned by stepping."""
 
@@ -103,7 +103,7 @@ class ChartPanel(Widget):
         self.now = now
         if self._plot is not None and self._drawn is not None and self._drawn[0] != campaign_id:
             # Never show the previous campaign's lines under this one's name.
-            self._plot.visible = False
+            self._plot.blank = True
             if self._settle_timer is not None:
                 self._settle_timer.stop()
             self._settle_timer = self.set_timer(
@@ -145,7 +145,7 @@ class ChartPanel(Widget):
             return
         key = (campaign_id, history.version)
         if key == self._drawn:
-            self._plot.visible = True
+            self._plot.blank = False
             return
         same_campaign = self._drawn is not None and self._drawn[0] == campaign_id
         if same_campaign and not force and self.now - self._drawn_at < CHART_MIN_INTERVAL:
@@ -191,7 +191,7 @@ class ChartPanel(Widget):
                 plt.plot(list(xs), list(values), label=name, color=color, marker="braille")
         ticks, labels = time_ticks(data.x)
         plt.xticks(ticks, labels)
-        self._plot.visible = True
+        self._plot.blank = False
         self._plot.refresh()
         self.replots += 1
 
@@ -221,6 +221,6 @@ def _ago(minutes: float) -> str:
 
 def _import_plotext() -> type[Any]:
     """Runs in a thread: the import takes ~0.15 s on top of Textual's."""
-    module = importlib.import_module("textual_plotext")
-    plot_class: type[Any] = module.PlotextPlot
+    module = importlib.import_module("appizer_tui.ui.widgets.plot")
+    plot_class: type[Any] = module.Plot
     return plot_class
