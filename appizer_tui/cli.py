@@ -19,6 +19,7 @@ from appizer_tui.cli_common import (
     open_connection,
     parse_campaign_ids,
 )
+from appizer_tui.viewer_args import close_command
 
 _SUBCOMMANDS = ("status", "watch", "export", "sim", "view")
 
@@ -40,11 +41,9 @@ class _ViewerByDefault(click.Group):
 
 def _refuse_mistyped_command(word: str, commands: list[str]) -> None:
     """`appizer-tui stauts c1` should not open the viewer on a campaign called "stauts"."""
-    import difflib
-
-    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.75)
-    if close and "_" not in word:
-        raise click.UsageError(f"no such command {word!r}; did you mean {close[0]!r}?")
+    close = close_command(word, commands)
+    if close is not None:
+        raise click.UsageError(f"no such command {word!r}; did you mean {close!r}?")
 
 
 @click.group(

@@ -1,6 +1,8 @@
 """What every subcommand shares: connection flags, exit codes, settings, the demo simulator.
 
-Kept free of Textual so that `status`, `watch` and `export` start fast and stay headless.
+Kept free of Textual so that `status`, `watch` and `export` start fast and stay headless, and
+free of click until a flag is declared or an error is raised, so that the viewer's click-free
+start (`appizer_tui.viewer_args`) can use it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import click
 
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
@@ -36,6 +36,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def connection_options(func: F) -> F:
     """--api-key, --base-url, --insecure and --demo, for every command that talks to the API."""
+    import click
+
     options = [
         click.option(
             "--api-key",
@@ -73,6 +75,8 @@ def parse_campaign_ids(values: Sequence[str]) -> list[str]:
             try:
                 campaign_id = validate_campaign_id(part)
             except InvalidCampaignIdError as exc:
+                import click
+
                 raise click.BadParameter(f"{part!r}: {exc}", param_hint="CAMPAIGN_ID") from None
             if campaign_id not in ids:
                 ids.append(campaign_id)
@@ -131,9 +135,13 @@ def open_connection(
             api_key=api_key, base_url=base_url, insecure=insecure, **settings
         )
     except ConfigError as exc:
+        import click
+
         raise click.UsageError(str(exc)) from None
     if not demo:
         if resolved.api_key is None:
+            import click
+
             raise click.UsageError(MISSING_KEY_MESSAGE)
         yield Connection(resolved)
         return
