@@ -51,10 +51,13 @@ class DetailPane(VerticalScroll, can_focus=True):
         """Mount the parts and show the campaign selected meanwhile."""
         if self._parts is not None or not self.is_attached:
             return
-        from appizer_tui.ui.widgets.detail_parts import DetailParts, part_widgets
+        from appizer_tui.ui.widgets.detail_parts import DetailParts
 
-        await self.mount_all(part_widgets())
-        self._parts = DetailParts(self)
+        parts = DetailParts(self)
+        await self.mount_all(parts.widgets())
+        if not self.app.is_running:
+            return  # shutting down: the mount was cut short, there is nothing to show on
+        self._parts = parts
         self._parts.show(self._view, self._history, self._now, new_selection=True)
 
     @property

@@ -27,44 +27,34 @@ if TYPE_CHECKING:
     from appizer_tui.ui.widgets.detail import DetailPane
 
 
-def part_widgets() -> list[Widget]:
-    """The pane's children, in order."""
-    return [
-        Static(Content("No campaign selected."), id="detail-empty", classes="detail-note"),
-        DetailHeader(id="detail-header"),
-        Banner(id="campaign-banner"),
-        Container(
-            Vertical(
-                ProgressPanel(id="progress", classes="detail-part"),
-                Counters(id="counters", classes="detail-part"),
-                classes="detail-col",
-                id="detail-col-a",
-            ),
-            Vertical(
-                RateSparklines(id="rates", classes="detail-part"),
-                Timestamps(id="times", classes="detail-part"),
-                classes="detail-col",
-                id="detail-col-b",
-            ),
-            id="detail-body",
-        ),
-        ChartPanel(id="chart"),
-    ]
-
-
 class DetailParts:
-    """The mounted parts of one pane, found once."""
+    """The pane's parts, made here and kept by reference (never looked up in the DOM, where
+    nested parts can still be on their way while the pane is already showing)."""
 
     def __init__(self, pane: DetailPane) -> None:
         self.pane = pane
-        self.header = pane.query_one(DetailHeader)
-        self.banner = pane.query_one("#campaign-banner", Banner)
-        self.times = pane.query_one(Timestamps)
-        self.progress = pane.query_one(ProgressPanel)
-        self.counters = pane.query_one(Counters)
-        self.rates = pane.query_one(RateSparklines)
-        self.chart = pane.query_one(ChartPanel)
+        self.header = DetailHeader(id="detail-header")
+        self.banner = Banner(id="campaign-banner")
+        self.times = Timestamps(id="times", classes="detail-part")
+        self.progress = ProgressPanel(id="progress", classes="detail-part")
+        self.counters = Counters(id="counters", classes="detail-part")
+        self.rates = RateSparklines(id="rates", classes="detail-part")
+        self.chart = ChartPanel(id="chart")
         self._history_version = -1
+
+    def widgets(self) -> list[Widget]:
+        """The pane's children, in order, to mount once."""
+        return [
+            Static(Content("No campaign selected."), id="detail-empty", classes="detail-note"),
+            self.header,
+            self.banner,
+            Container(
+                Vertical(self.progress, self.counters, classes="detail-col", id="detail-col-a"),
+                Vertical(self.rates, self.times, classes="detail-col", id="detail-col-b"),
+                id="detail-body",
+            ),
+            self.chart,
+        ]
 
     def show(
         self,
