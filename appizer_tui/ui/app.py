@@ -148,11 +148,14 @@ class AppizerApp(App[int]):
     # ----- store events -> messages ------------------------------------------------------
 
     def _on_store_event(self, event: events.StoreEvent) -> None:
-        """Store listener: runs inside the engine's task, so it only posts messages."""
-        if isinstance(event, events.CampaignUpdated):
-            self.post_message(messages.CampaignChanged(event.campaign_id, event.changed))
-        elif isinstance(event, events.CampaignErrored):
-            self.post_message(messages.CampaignChanged(event.campaign_id, True))
+        """Store listener: runs inside the engine's task, so it only posts messages (or queues
+        a row for the main screen's next tick, which draws nothing now)."""
+        if isinstance(event, events.CampaignUpdated | events.CampaignErrored):
+            main = self.main_screen
+            if main is not None and main.defer_to_tick(event.campaign_id):
+                return
+            changed = event.changed if isinstance(event, events.CampaignUpdated) else True
+            self.post_message(messages.CampaignChanged(event.campaign_id, changed))
         elif isinstance(event, events.CampaignAdded | events.CampaignRemoved):
             self.post_message(messages.WatchlistChanged())
         elif isinstance(event, events.GlobalChanged):
