@@ -124,6 +124,10 @@ class MainScreen(MainActions, Screen[None]):
         Binding("q", "app.quit_viewer", "Quit", id="quit", tooltip="Quit"),
     ]
 
+    AUTO_FOCUS = "#campaigns"
+    """Focused from the start: the hidden filter input, Textual's pick, would be focused and
+    styled first only to give the focus away in on_mount."""
+
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (100, "-medium"),
@@ -208,6 +212,9 @@ class MainScreen(MainActions, Screen[None]):
         await self.detail.build()
         if self.is_attached:  # not when the viewer is already quitting
             await self.mount(Footer(compact=True))
+            # A Footer lists the bindings when told they changed, and the focus (the usual
+            # teller) settled before it was mounted.
+            self.refresh_bindings()
 
     # ----- store events (called by the app) ----------------------------------------------
 
