@@ -159,7 +159,9 @@ class AppizerApp(App[int]):
         elif isinstance(event, events.CampaignAdded | events.CampaignRemoved):
             self.post_message(messages.WatchlistChanged())
         elif isinstance(event, events.GlobalChanged):
-            self.post_message(messages.GlobalChanged())
+            main = self.main_screen
+            if main is None or not main.defer_global():
+                self.post_message(messages.GlobalChanged())
         elif isinstance(event, events.CampaignFinished):
             self.post_message(messages.CampaignFinished(event.campaign_id, event.status))
         elif isinstance(event, events.FailureAlert):

@@ -299,3 +299,40 @@ async def test_the_clock_stops_when_nothing_is_live(harness_factory: Factory) ->
 def _phase(h: Harness, campaign_id: str) -> Phase | None:
     view = h.store.get(campaign_id)
     return None if view is None else view.phase
+
+
+async def test_polls_of_live_campaigns_are_drawn_by_the_tick_without_a_message_each(
+    harness_factory: Factory,
+) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        await h.advance(pilot, 10)
+        main = h.app.main_screen
+        assert main is not None and main.ticking
+        posted: list[str] = []
+        post = h.app.post_message
+
+        def spy(message: Any) -> bool:
+            posted.append(type(message).__name__)
+            return post(message)
+
+        h.app.post_message = spy  # type: ignore[method-assign]
+        before = list_rows(h.app)
+        served = h.simulator.requests_served
+        await h.clock.advance(5)  # a round of polls, and no tick
+        await pilot.pause()
+        assert h.simulator.requests_served > served
+        assert "CampaignChanged" not in posted and "GlobalChanged" not in posted
+        assert list_rows(h.app) == before  # queued for the tick, not drawn yet
+        h.tick()
+        await pilot.pause()
+        rows = list_rows(h.app)
+        sending = [c for c in rows if h.truth_at_fetch(c)["status"] == "sending"]
+        assert sending
+        for campaign_id in sending:
+            assert _progress(h.truth_at_fetch(campaign_id)) in rows[campaign_id], campaign_id
+        selected = h.app.screen.query_one(CampaignList).cursor_id
+        assert selected is not None
+        counters = text_of(h.app.screen.query_one(Counters))
+        sent = h.truth_at_fetch(selected)["stats"]["sent"]
+        assert fmt.format_count(sent) in counters

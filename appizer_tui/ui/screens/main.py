@@ -165,6 +165,8 @@ class MainScreen(MainActions, Screen[None]):
         self._auth_shown = False
         self._ticking = False
         self._status_at = -1e18
+        self._global_shown: GlobalState | None = None
+        """The global state the last global_changed showed (see defer_global)."""
         self.status_refresh = STATUS_REFRESH_SECONDS
         """Seconds between redraws of the budget figures (0: every change, for screenshots)."""
 
@@ -234,16 +236,15 @@ class MainScreen(MainActions, Screen[None]):
         self._sync_timer()
 
     def defer_to_tick(self, campaign_id: str) -> bool:
-        """Queue the campaign's row for the next 1 Hz tick when nothing about the change needs
-        drawing sooner (a live row away from the cursor, staying live); True when queued.
+        """Queue the campaign for the next 1 Hz tick (its row, and the detail pane when it is
+        the selected one) when it stays live; True when queued.
 
         Each poll would otherwise cost a frame of its own (Textual re-renders every widget
-        overlapping a change, ~2-3 ms) and a message: fifty campaigns polled every 5 s cost
-        one frame a second this way. The store listener calls this before posting anything.
+        overlapping a change, ~2-3 ms) and a message: this way fifty campaigns polled every
+        5 s cost one frame a second, and a change shows at most a second after its poll. The
+        store listener calls this before posting anything.
         """
         if not self._ticking or campaign_id not in self._live:
-            return False
-        if campaign_id == self.campaign_list.cursor_id:
             return False
         view = self.store.get(campaign_id)
         if view is None or view.phase.is_stopped:
@@ -277,12 +278,23 @@ class MainScreen(MainActions, Screen[None]):
             self._sync_timer()
 
     def _flush_rows(self, now: float) -> None:
-        """Draw the rows that waited for the tick."""
+        """Draw the rows (and the selected campaign's details) that waited for the tick."""
         pending, self._pending_rows = self._pending_rows, set()
+        selected = self.campaign_list.cursor_id
         for campaign_id in pending:
             view = self.store.get(campaign_id)
             if view is not None:
                 self.campaign_list.update_view(view, now)
+                if campaign_id == selected:
+                    self.detail.show(view, self.store.history(campaign_id), now)
+
+    def defer_global(self) -> bool:
+        """True when only the budget figures changed while the 1 Hz tick runs: the tick shows
+        them (the engine republishes the budget with nearly every poll)."""
+        shown = self._global_shown
+        if not self._ticking or shown is None:
+            return False
+        return replace(self.store.global_state(), budget=shown.budget) == shown
 
     def global_changed(self) -> None:
         """Pause, auth, 429, offline or budget changed."""
@@ -291,6 +303,7 @@ class MainScreen(MainActions, Screen[None]):
             return
         state = self.store.global_state()
         now = self.clock.wall()
+        self._global_shown = state
         self._show_global(state, now)
         offline = state.offline_since is not None
         self.set_class(offline, "-offline")
