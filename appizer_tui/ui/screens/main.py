@@ -175,9 +175,7 @@ class MainScreen(MainActions, Screen[None]):
         yield Banner(id="global-banner")
         with Container(id="panes"):
             with Vertical(id="list-pane"):
-                yield Input(
-                    placeholder="filter: id text or status", id="filter-input", compact=True
-                )
+                # The `/` filter's field is mounted above the list on first use (action_filter).
                 yield CampaignList(alert_threshold=self.options.alert_failure_rate, id="campaigns")
             yield DetailPane(alert_threshold=self.options.alert_failure_rate, id="detail")
         yield Welcome(id="welcome")

@@ -210,10 +210,19 @@ class MainActions(Screen[None]):
             return
         self.app.call_from_thread(self._toast, f"Wrote {written}", title="Export")
 
-    def action_filter(self) -> None:
-        """Show the filter field and focus it."""
+    def _filter_field(self) -> Input | None:
+        """The `/` filter's field, once it has been mounted."""
+        return next(self.query("#filter-input").results(Input), None)
+
+    async def action_filter(self) -> None:
+        """Show the filter field and focus it. It is mounted the first time: the first frame
+        does without it (an Input costs its styles and its CSS, ~5 ms on this machine)."""
         self.add_class("-filtering")
-        self.query_one("#filter-input", Input).focus()
+        field = self._filter_field()
+        if field is None:
+            field = Input(placeholder="filter: id text or status", id="filter-input", compact=True)
+            await self.query_one("#list-pane").mount(field, before=self.campaign_list)
+        field.focus()
 
     def action_sort(self) -> None:
         """Cycle the sort order."""
@@ -228,8 +237,8 @@ class MainActions(Screen[None]):
 
     def action_back(self) -> None:
         """Esc: leave the filter or the detail pane; clear a filter."""
-        filter_input = self.query_one("#filter-input", Input)
-        if (
+        filter_input = self._filter_field()
+        if filter_input is not None and (
             filter_input.has_focus
             or self.campaign_list.filter_text
             and self.campaign_list.has_focus
