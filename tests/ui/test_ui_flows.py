@@ -125,6 +125,22 @@ async def test_filter_by_status_and_id(harness_factory: Factory) -> None:
         assert "no campaign matches" in campaigns.render_line(1).text
 
 
+async def test_filter_field_is_made_on_the_first_slash(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 5)
+        campaigns = h.app.screen.query_one(CampaignList)
+        assert not h.app.screen.query("#filter-input")
+        await pilot.press("escape")
+        assert h.app.focused is campaigns and not h.app.screen.query("#filter-input")
+        await pilot.press("slash")
+        field = h.app.screen.query_one("#filter-input", Input)
+        assert h.app.focused is field and field.display
+        await pilot.press("escape", "slash")
+        assert len(h.app.screen.query("#filter-input")) == 1
+        assert h.app.focused is field
+
+
 async def test_sort_cycles_through_every_order(harness_factory: Factory) -> None:
     h = harness_factory()
     async with h.app.run_test(size=(100, 30)) as pilot:
