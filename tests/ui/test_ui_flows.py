@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.widgets import Input
 from ui_harness import Harness
 from ui_screen_text import banner_text, list_rows, text_of
@@ -15,6 +16,7 @@ from appizer_tui.state.model import Phase
 from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
 from appizer_tui.ui.screens.confirm import ConfirmScreen
 from appizer_tui.ui.screens.help import HelpScreen
+from appizer_tui.ui.widgets import list_model
 from appizer_tui.ui.widgets.app_header import AppHeader
 from appizer_tui.ui.widgets.campaign_list import CampaignList
 from appizer_tui.ui.widgets.counters import Counters
@@ -240,12 +242,47 @@ async def test_pause_stops_requests_and_shows_paused(harness_factory: Factory) -
         # Data goes stale while paused, and says so (and is dimmed).
         assert "STALE" in text_of(h.app.screen.query_one(DetailHeader))
         assert h.app.screen.query_one("#detail").has_class("-stale")
-        assert "\u29d7" in list_rows(h.app)["camp_launch_eu"]
+        stale_row = list_rows(h.app)["camp_launch_eu"]
+        assert "\u29d7" in stale_row
+        await h.advance(pilot, 60)
+        assert "\u29d7" in list_rows(h.app)["camp_launch_eu"] != stale_row  # the age moves on
         await pilot.press("p")
         await h.advance(pilot, 10)
         assert not h.store.global_state().paused
         assert "PAUSED" not in text_of(h.app.screen.query_one(AppHeader))
         assert h.simulator.requests_served > served
+        assert "live" in list_rows(h.app)["camp_launch_eu"]
+
+
+async def test_the_tick_rebuilds_no_fresh_row(
+    harness_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        h.poller.pause()  # no polls from here on: only the clock moves
+        await pilot.pause()
+        built: list[str] = []
+        build_row = list_model.build_row
+
+        def spy(view: Any, *args: Any) -> Any:
+            built.append(view.campaign_id)
+            return build_row(view, *args)
+
+        monkeypatch.setattr(list_model, "build_row", spy)
+        for _ in range(3):
+            await h.clock.advance(1)
+            h.tick()
+            await pilot.pause()
+        live = [v.campaign_id for v in h.store.views() if not v.phase.is_stopped]
+        assert live and not built  # fresh rows show nothing that changes with time
+        await h.clock.advance(20)  # past 2 intervals without a poll: stale
+        h.tick()
+        await pilot.pause()
+        now = h.clock.wall()
+        stale = [c for c in live if _view(h, c).is_stale(now)]
+        assert stale and set(stale) <= set(built)
+        assert all("\u29d7" in list_rows(h.app)[c] for c in stale)
 
 
 async def test_refresh_one_and_all(harness_factory: Factory) -> None:
@@ -352,3 +389,9 @@ async def test_polls_of_live_campaigns_are_drawn_by_the_tick_without_a_message_e
         counters = text_of(h.app.screen.query_one(Counters))
         sent = h.truth_at_fetch(selected)["stats"]["sent"]
         assert fmt.format_count(sent) in counters
+
+
+def _view(h: Harness, campaign_id: str) -> Any:
+    view = h.store.get(campaign_id)
+    assert view is not None, campaign_id
+    return view

@@ -122,8 +122,8 @@ class CampaignList(ScrollView, can_focus=True):
         self._next_added = 0
         self._order: list[str] = []
         self._positions: dict[str, int] = {}
-        self._rows: dict[str, tuple[model.Row, int]] = {}
-        self._tick = 0
+        self._rows: dict[str, tuple[model.Row, CampaignView]] = {}
+        """Each campaign's row, with the view it was built from."""
         self._cursor = 0
         self._cursor_id: str | None = None
         self._layout = model.layout_for(80)
@@ -177,13 +177,16 @@ class CampaignList(ScrollView, can_focus=True):
         self._repaint_row(campaign_id)
 
     def tick(self, now: float) -> None:
-        """Time passed: rows may have gone stale. Only visible rows are checked now; others
-        are rebuilt when they scroll into view."""
+        """Time passed: visible rows that went stale (or show a stale age) are repainted; the
+        others show nothing that depends on time. Rows out of view are rebuilt when they
+        scroll into view."""
         self.now = now
-        self._tick += 1
         first = int(self.scroll_offset.y)
         for index in range(first, min(len(self._order), first + self._page_height() + 1)):
-            self._repaint_row(self._order[index])
+            campaign_id = self._order[index]
+            cached = self._rows.get(campaign_id)
+            if cached is None or model.changes_with_time(cached[1], cached[0], now):
+                self._repaint_row(campaign_id)
         if self.filter_text:
             self._schedule_rebuild()
 
@@ -344,13 +347,16 @@ class CampaignList(ScrollView, can_focus=True):
     # ----- painting ----------------------------------------------------------------------
 
     def _row(self, campaign_id: str) -> model.Row:
+        view = self._views[campaign_id]
         cached = self._rows.get(campaign_id)
-        if cached is not None and cached[1] == self._tick:
+        if (
+            cached is not None
+            and cached[1] is view
+            and not model.changes_with_time(view, cached[0], self.now)
+        ):
             return cached[0]
-        row = model.build_row(
-            self._views[campaign_id], self._layout, self.now, self.alert_threshold
-        )
-        self._rows[campaign_id] = (row, self._tick)
+        row = model.build_row(view, self._layout, self.now, self.alert_threshold)
+        self._rows[campaign_id] = (row, view)
         return row
 
     def _repaint_row(self, campaign_id: str) -> None:

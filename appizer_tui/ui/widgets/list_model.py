@@ -125,6 +125,8 @@ class Row:
     status: CampaignStatus | None
     state: RowState
     alert: bool
+    stale: bool = False
+    """The view was stale when the row was built (its age cell then ticks)."""
 
 
 def _fit(text: str, width: int, right: bool) -> str:
@@ -187,8 +189,15 @@ def _flag(view: CampaignView, state: RowState, alert: bool) -> str:
     return " "
 
 
+def changes_with_time(view: CampaignView, row: Row, now: float) -> bool:
+    """True when `row` (built from `view` earlier) may read differently at `now`: only
+    staleness, and a stale row's age, depend on the clock (see row_state and age_text)."""
+    return row.stale or view.is_stale(now)
+
+
 def build_row(view: CampaignView, layout: Layout, now: float, threshold: float) -> Row:
     """The row for `view` under `layout`, every text already made safe and fitted."""
+    stale = view.is_stale(now)
     state = row_state(view, now)
     alert = is_alert(view, threshold)
     status_text, status = _status_cell(view)
@@ -207,7 +216,7 @@ def build_row(view: CampaignView, layout: Layout, now: float, threshold: float) 
         "age": age_text(view, now),
     }
     cells = tuple(_fit(values[c.key], c.width, c.right) for c in layout.columns)
-    return Row(cells, status, state, alert)
+    return Row(cells, status, state, alert, stale)
 
 
 def header_cells(layout: Layout) -> tuple[str, ...]:
