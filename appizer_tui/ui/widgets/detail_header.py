@@ -41,8 +41,12 @@ class HeaderProps:
     stale: bool
 
 
-def header_props(view: CampaignView, now: float) -> HeaderProps:
-    """The header for `view` at wall time `now` (only the freshness text depends on time)."""
+def header_props(view: CampaignView, now: float, time_mode: str = "relative") -> HeaderProps:
+    """The header for `view` at wall time `now` (only the freshness text depends on time).
+
+    Fresh data says "live" and the clock time of its last update, which moves with each poll;
+    an age that counts up every second is kept for stale data, where it is a warning. (A
+    counting age redrew the header each second, and that frame took in the whole screen.)"""
     campaign = view.campaign
     if campaign is None:
         # The same words as the list's status column.
@@ -72,8 +76,10 @@ def header_props(view: CampaignView, now: float) -> HeaderProps:
         elif stale:
             freshness, short = f"STALE \u00b7 {age}", f"STALE {short_age}"
         else:
-            recent = now - view.last_success_at < 1
-            freshness, short = f"updated {age}", "now" if recent else f"{short_age} ago"
+            clock = fmt.format_clock_time(
+                view.last_success_at, "utc" if time_mode == "utc" else "local"
+            )
+            freshness, short = f"live \u00b7 updated {clock}", "live"
     return HeaderProps(
         campaign_id=safe_text(view.campaign_id, max_length=200),
         badge=badge,

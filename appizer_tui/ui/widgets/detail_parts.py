@@ -84,7 +84,7 @@ class DetailParts:
         """The parts that change with time alone: ages, countdowns, staleness."""
         # Old data is dimmed, never shown as current (the header says STALE in words).
         self.pane.set_class(view.is_stale(now), "-stale")
-        self.header.show(header_props(view, now))
+        self.header.show(header_props(view, now, self.pane.time_mode))
         self.banner.props = campaign_lines(view, now)
         self.times.props = times_props(view, now, self.pane.time_mode)
 
@@ -95,5 +95,6 @@ class DetailParts:
         self.chart.maybe_replot()
 
     def set_time_mode(self, view: CampaignView, now: float, mode: str) -> None:
-        """Timestamps as "relative", "local" or "utc"."""
+        """Timestamps (and the header's update time) as "relative", "local" or "utc"."""
         self.times.props = times_props(view, now, mode)
+        self.header.show(header_props(view, now, mode))
