@@ -7,6 +7,9 @@ one permit at a time when the budget allows, choosing, among campaigns that are 
 2. the focused campaign (the one the user is looking at), then
 3. the campaign that has been due the longest.
 
+Campaigns due within `coalesce` seconds go with the one that woke the dispatcher (see
+COALESCE_MAX), so fifty campaigns spread over 5 s cost a few wake-ups a second, not fifty.
+
 Because every campaign's next due time is set from the end of its own request, "due the longest"
 is a round robin: when the watchlist needs more than the budget, every campaign's interval
 stretches by the same amount and none starves. Campaigns that are stopped park with an infinite
@@ -35,6 +38,11 @@ log = logging.getLogger(__name__)
 
 IDLE_REFRESH = 5.0
 """Seconds between budget refreshes while idle with requests still in the last minute."""
+
+COALESCE_MAX = 0.5
+"""At most this many seconds (and a tenth of the interval) early, a campaign goes along with one
+that is due, so polls group into fewer wake-ups: on this kind of machine a wake-up costs the
+process about as much CPU as the request itself. Nothing is ever polled late for it."""
 
 
 @dataclass(slots=True, eq=False)
@@ -66,6 +74,8 @@ class PermitScheduler:
         self.outage = outage
         self.span = span
         """Seconds over which a resume spreads the campaigns that are due (the poll interval)."""
+        self.coalesce = min(COALESCE_MAX, span / 10)
+        """Seconds early a campaign may be granted along with a due one (see COALESCE_MAX)."""
         self.max_in_flight = max(1, max_in_flight)
         """Requests allowed in flight at once across all campaigns. Keeps the client's
         connection pool small (every pooled connection costs CPU on every request) and a slow
@@ -209,7 +219,7 @@ class PermitScheduler:
         forced = self._forced_waiter()
         if forced is not None or forced_only:
             return forced
-        limit = math.inf if any_due else now
+        limit = math.inf if any_due else now + self.coalesce
         focused = self._waiters.get(self.focus) if self.focus is not None else None
         if focused is not None and focused.due <= limit and focused.due < math.inf:
             return focused

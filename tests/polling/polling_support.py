@@ -201,6 +201,20 @@ class FakeApi:
         return status, headers, json.dumps(body).encode()
 
 
+def assert_spread(times: list[float], interval: float) -> None:
+    """`times` (one round of polls, in order) are spread over `interval`, not sent as a burst:
+    they span the interval (less a slot), and no more go together than the scheduler's
+    coalescing window allows (a campaign may go that much early with the one that is due)."""
+    from appizer_tui.polling.scheduler import COALESCE_MAX
+
+    window = min(COALESCE_MAX, interval / 10)
+    slot = interval / len(times)
+    together = 1 + int(window / slot + 1e-9)
+    assert times[-1] - times[0] >= (len(times) - 1) * slot - window - 1e-6, times
+    for first, last in zip(times, times[together:], strict=False):
+        assert last - first >= window - 1e-6, times
+
+
 def _answer(status: int, headers: Iterable[tuple[str, str]], body: bytes) -> Answer:
     """An Answer as the HTTP backends build it: lower-case names, repeats joined."""
     joined: dict[str, str] = {}
