@@ -19,7 +19,8 @@ import asyncio
 import ssl
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+import msgspec
 
 MAX_HEADER_BYTES = 64 * 1024
 
@@ -47,8 +48,7 @@ class BodyTooLarge(Exception):
     """The answer's body is over the cap."""
 
 
-@dataclass(frozen=True, slots=True)
-class Timeouts:
+class Timeouts(msgspec.Struct, frozen=True):
     """Seconds: to connect (TLS included), for each read or write, and for the whole request."""
 
     connect: float = 5.0
@@ -56,8 +56,7 @@ class Timeouts:
     total: float = 15.0
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(msgspec.Struct, frozen=True):
     """Where requests go: scheme, host (as sent in Host), port."""
 
     tls: bool
@@ -71,8 +70,7 @@ class Endpoint:
         return name if self.port == default else f"{name}:{self.port}"
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     """A complete HTTP answer: status, headers (lower-case names, repeats joined by ", "), body."""
 
     status: int

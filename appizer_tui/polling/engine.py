@@ -17,7 +17,8 @@ import asyncio
 import logging
 import random
 from collections import Counter
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+
+import msgspec
 
 from appizer_tui.api.models import Campaign, CampaignStatus
 from appizer_tui.polling.backoff import Backoff, grace_delay
@@ -25,8 +26,7 @@ STOP = math.inf
 """A due time that never comes: the campaign waits for a manual refresh."""
 
 
-@dataclass(frozen=True, slots=True)
-class Cadence:
+class Cadence(msgspec.Struct, frozen=True):
     """The timing settings the rules need."""
 
     interval: float = 5.0
@@ -37,16 +37,14 @@ class Cadence:
     not_found_retries: int = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     """What follows one poll: the new phase and the delay before the next (None: stop)."""
 
     phase: Phase
     delay: float | None
 
 
-@dataclass(slots=True, eq=False)
-class Track:
+class Track(msgspec.Struct, eq=False):
     """The engine's private bookkeeping for one watched campaign."""
 
     campaign_id: str

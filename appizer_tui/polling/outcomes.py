@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from appizer_tui.api.errors import AppizerError
 from appizer_tui.polling.lifecycle import Track

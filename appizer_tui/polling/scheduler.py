@@ -28,7 +28,8 @@ import itertools
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+
+import msgspec
 
 from appizer_tui.polling.budget import RateBudget
 from appizer_tui.polling.clock import Clock
@@ -45,8 +46,7 @@ that is due, so polls group into fewer wake-ups: on this kind of machine a wake-
 process about as much CPU as the request itself. Nothing is ever polled late for it."""
 
 
-@dataclass(slots=True, eq=False)
-class _Waiter:
+class _Waiter(msgspec.Struct, eq=False):
     campaign_id: str
     due: float
     future: asyncio.Future[bool]

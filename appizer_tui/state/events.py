@@ -8,14 +8,13 @@ terminal, then `FailureAlert` if the failure rate just crossed the threshold. A 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from appizer_tui.api.models import CampaignStatus
 from appizer_tui.state.model import ErrorInfo
 
 
-@dataclass(frozen=True, slots=True)
-class _CampaignEvent:
+class _CampaignEvent(msgspec.Struct, frozen=True):
     campaign_id: str
 
     @property
@@ -24,47 +23,40 @@ class _CampaignEvent:
         return self.campaign_id
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignAdded(_CampaignEvent):
+class CampaignAdded(_CampaignEvent, frozen=True):
     """A campaign joined the watchlist."""
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignRemoved(_CampaignEvent):
+class CampaignRemoved(_CampaignEvent, frozen=True):
     """A campaign left the watchlist; its view and history are gone."""
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignUpdated(_CampaignEvent):
+class CampaignUpdated(_CampaignEvent, frozen=True):
     """The campaign's view changed. `changed` is True when status or counters differ from the
     previous fetch (a new poll with the same numbers, or a schedule change, has False)."""
 
     changed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignErrored(_CampaignEvent):
+class CampaignErrored(_CampaignEvent, frozen=True):
     """A poll of this campaign failed; `error` is now on its view."""
 
     error: ErrorInfo
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignFinished(_CampaignEvent):
+class CampaignFinished(_CampaignEvent, frozen=True):
     """The campaign's status became terminal (completed, failed or cancelled)."""
 
     status: CampaignStatus
 
 
-@dataclass(frozen=True, slots=True)
-class FailureAlert(_CampaignEvent):
+class FailureAlert(_CampaignEvent, frozen=True):
     """The failure rate (failed / total) reached the store's alert threshold; raised once."""
 
     failure_rate: float
 
 
-@dataclass(frozen=True, slots=True)
-class GlobalChanged:
+class GlobalChanged(msgspec.Struct, frozen=True):
     """`store.global_state()` changed: pause, auth error, 429 pause, offline, or budget."""
 
 

@@ -7,7 +7,8 @@ skip a redraw when the new one compares equal.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+import msgspec
 
 from appizer_tui.api.models import Campaign
 
@@ -35,8 +36,7 @@ class Phase(enum.Enum):
         return self in (Phase.DONE, Phase.NOT_FOUND)
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorInfo:
+class ErrorInfo(msgspec.Struct, frozen=True):
     """One error as the store keeps it: what, since when, and when the next try is.
 
     `kind` is the `AppizerError.kind` ("auth", "not_found", "rate_limited", "server",
@@ -57,8 +57,7 @@ class ErrorInfo:
     """Consecutive failures in this streak."""
 
 
-@dataclass(frozen=True, slots=True)
-class Metrics:
+class Metrics(msgspec.Struct, frozen=True):
     """Values derived from a campaign's counters and history; None where undefined.
 
     Rates are fractions (0.375, not 37.5); durations and ETA are seconds; throughput is
@@ -76,8 +75,7 @@ class Metrics:
     send_seconds: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignView:
+class CampaignView(msgspec.Struct, frozen=True):
     """A frozen snapshot of everything known about one watched campaign."""
 
     campaign_id: str
@@ -98,7 +96,7 @@ class CampaignView:
     """Successful fetches."""
     failures: int = 0
     """Failed fetches."""
-    metrics: Metrics = field(default_factory=Metrics)
+    metrics: Metrics = msgspec.field(default_factory=Metrics)
     alerted: bool = False
     """True once a FailureAlert has been raised for this campaign."""
     added_at: float = 0.0
@@ -123,8 +121,7 @@ class CampaignView:
         return now_wall - reference > 2.0 * self.expected_interval
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetStatus:
+class BudgetStatus(msgspec.Struct, frozen=True):
     """The request budget as the UI shows it."""
 
     budget_rpm: float = 500.0
@@ -146,8 +143,7 @@ class BudgetStatus:
     """Campaigns that still cost requests (neither done nor not found)."""
 
 
-@dataclass(frozen=True, slots=True)
-class GlobalState:
+class GlobalState(msgspec.Struct, frozen=True):
     """Conditions that affect every campaign at once."""
 
     paused: bool = False
@@ -159,4 +155,4 @@ class GlobalState:
     """Wall time the API became unreachable; None while it answers."""
     next_probe_at: float | None = None
     """Wall time of the next reachability probe while offline."""
-    budget: BudgetStatus = field(default_factory=BudgetStatus)
+    budget: BudgetStatus = msgspec.field(default_factory=BudgetStatus)

@@ -12,7 +12,8 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from appizer_tui.api.models import Campaign
 from appizer_tui.state.events import (

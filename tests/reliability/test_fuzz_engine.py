@@ -15,7 +15,6 @@ import logging
 import math
 import random
 from collections import defaultdict, deque
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -23,6 +22,7 @@ import pytest
 from fuzz_strategies import COUNTER_NAMES, EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import fields
 
 from appizer_tui.api.errors import (
     AuthError,

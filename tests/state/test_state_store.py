@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import fields
 
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
 from appizer_tui.state import (

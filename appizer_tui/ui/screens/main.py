@@ -7,9 +7,9 @@ coalesced. While a dialog covers it, updates are only noted and applied when it 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
+from msgspec.structs import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType

@@ -6,16 +6,14 @@ and repaints every second for nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from textual.content import Content
 
 from appizer_tui.safe_text import safe_text
 from appizer_tui.ui.widgets.section import Section
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderState:
+class HeaderState(msgspec.Struct, frozen=True):
     """What the top line shows."""
 
     base_url: str

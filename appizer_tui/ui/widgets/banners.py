@@ -7,8 +7,7 @@ markup. Countdowns are computed by the screen from the injected clock and passed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from textual.content import Content
 
 from appizer_tui.safe_text import safe_text
@@ -17,8 +16,7 @@ from appizer_tui.state.store import CampaignView, ErrorInfo, GlobalState, Phase
 from appizer_tui.ui.widgets.section import Section
 
 
-@dataclass(frozen=True, slots=True)
-class BannerLine:
+class BannerLine(msgspec.Struct, frozen=True):
     """One banner line: a severity ("error", "warning", "info"), a bold title and plain text."""
 
     severity: str

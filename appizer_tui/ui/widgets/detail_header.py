@@ -6,8 +6,7 @@ widget's whole line, so keeping it apart means a tick writes ~20 cells, not the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -29,8 +28,7 @@ STATUS_STYLES = {
 """Status colours, always next to the status word so they are never the only signal."""
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderProps:
+class HeaderProps(msgspec.Struct, frozen=True):
     """What the header line says."""
 
     campaign_id: str
@@ -90,15 +88,13 @@ def header_props(view: CampaignView, now: float, time_mode: str = "relative") ->
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Title:
+class _Title(msgspec.Struct, frozen=True):
     campaign_id: str
     badge: str
     status: CampaignStatus | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Freshness:
+class _Freshness(msgspec.Struct, frozen=True):
     text: str
     stale: bool
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from typing import Final
+
+import msgspec
 
 from appizer_tui.api.models import CampaignStatus
 from appizer_tui.safe_text import safe_text
@@ -49,8 +50,7 @@ class RowState(Enum):
     STALE = "stale"
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(msgspec.Struct, frozen=True):
     """One list column: key, header, width in cells, right-aligned or not, and how early it is
     dropped when the pane is narrow (higher drops first; 0 never drops)."""
 
@@ -77,8 +77,7 @@ _COLUMNS: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(msgspec.Struct, frozen=True):
     """The columns that fit a width, with their x offsets (one space between columns)."""
 
     columns: tuple[Column, ...]
@@ -117,8 +116,7 @@ def layout_for(width: int) -> Layout:
     return Layout(sized, tuple(offsets), max(0, x - 1))
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(msgspec.Struct, frozen=True):
     """One row's texts, one per layout column, plus what colours it."""
 
     cells: tuple[str, ...]

@@ -4,8 +4,8 @@ and reset, 429s seen, and, when the watchlist costs more than the budget, the in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+import msgspec
 from textual.content import Content
 
 from appizer_tui.state import format as fmt
@@ -13,8 +13,7 @@ from appizer_tui.state.store import BudgetStatus
 from appizer_tui.ui.widgets.section import Section
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetProps:
+class BudgetProps(msgspec.Struct, frozen=True):
     """The figures as texts (the countdown already computed for `now`)."""
 
     used: str
