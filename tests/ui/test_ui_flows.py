@@ -395,3 +395,22 @@ def _view(h: Harness, campaign_id: str) -> Any:
     view = h.store.get(campaign_id)
     assert view is not None, campaign_id
     return view
+
+
+async def test_rows_are_redrawn_every_two_seconds_and_the_selection_within_one(
+    harness_factory: Factory,
+) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        await h.advance(pilot, 10)
+        main: Any = h.app.main_screen
+        selected = h.app.screen.query_one(CampaignList).cursor_id
+        for campaign_id in h.store.ids():  # as if every campaign had just been polled
+            assert main.defer_to_tick(campaign_id) or campaign_id not in main._live
+        await h.clock.advance(1)
+        h.tick()  # one second after the last full redraw: only the selected campaign
+        assert selected not in main._pending_rows
+        assert main._pending_rows  # the other live rows wait
+        await h.clock.advance(1)
+        h.tick()  # two seconds: everything
+        assert not main._pending_rows

@@ -7,6 +7,7 @@ coalesced. While a dialog covers it, updates are only noted and applied when it 
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 from msgspec.structs import replace
@@ -35,6 +36,10 @@ from appizer_tui.ui.widgets.status_line import StatusLine, budget_props
 from appizer_tui.ui.widgets.welcome import Welcome
 
 STATUS_REFRESH_SECONDS = 5.0
+ROW_FLUSH_SECONDS = 2.0
+"""Seconds between redraws of the list rows that polls changed (the selected campaign is drawn on
+the next tick, within a second). Each poll lands on screen at most this late; every row still
+changes once per poll interval, and half the frames cost half the CPU."""
 """How often the budget figures are redrawn at most (urgent changes show at once)."""
 
 
@@ -165,6 +170,7 @@ class MainScreen(MainActions, Screen[None]):
         self._auth_shown = False
         self._ticking = False
         self._status_at = -1e18
+        self._rows_flushed_at = -math.inf
         self._global_shown: GlobalState | None = None
         """The global state the last global_changed showed (see defer_global)."""
         self.status_refresh = STATUS_REFRESH_SECONDS
@@ -275,10 +281,18 @@ class MainScreen(MainActions, Screen[None]):
         if was_live != is_live:
             self._sync_timer()
 
-    def _flush_rows(self, now: float) -> None:
-        """Draw the rows (and the selected campaign's details) that waited for the tick."""
-        pending, self._pending_rows = self._pending_rows, set()
+    def _flush_rows(self, now: float, *, all_rows: bool = True) -> None:
+        """Draw the rows (and the selected campaign's details) that waited for the tick; with
+        `all_rows` False, only the selected campaign's."""
         selected = self.campaign_list.cursor_id
+        if all_rows:
+            pending, self._pending_rows = self._pending_rows, set()
+            self._rows_flushed_at = now
+        elif selected in self._pending_rows:
+            self._pending_rows.discard(selected)
+            pending = {selected}
+        else:
+            return
         for campaign_id in pending:
             view = self.store.get(campaign_id)
             if view is not None:
@@ -400,7 +414,7 @@ class MainScreen(MainActions, Screen[None]):
         """Once a second while anything is live: ages, countdowns and staleness."""
         now = self.clock.wall()
         with self.app.batch_update():
-            self._flush_rows(now)
+            self._flush_rows(now, all_rows=now - self._rows_flushed_at >= ROW_FLUSH_SECONDS)
             self.campaign_list.tick(now)
             self.detail.tick(now)
             self._show_global(self.store.global_state(), now)
