@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import msgspec
 
@@ -281,15 +281,22 @@ def _parse_head(block: bytes) -> tuple[str, int, dict[str, str]]:
         raise TransportFailure("protocol")
     if len(rest) > 3 and rest[3] != " ":
         raise TransportFailure("protocol")
-    headers: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
     for line in lines[1:]:
         name, colon, value = line.partition(":")
         if not colon or not name or name != name.strip() or name[0] in " \t":
             raise TransportFailure("protocol")  # folded or malformed header line
+        pairs.append((name, value.strip(" \t")))
+    return version, int(code), joined_headers(pairs)
+
+
+def joined_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header pairs as an Answer holds them: lower-case names, repeats joined by ", "."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
         key = name.lower()
-        value = value.strip(" \t")
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    return version, int(code), headers
+    return headers
 
 
 async def _read_body(

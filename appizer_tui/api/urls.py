@@ -65,6 +65,10 @@ def check_base_url(base_url: str, *, insecure: bool) -> str:
         parts.port  # noqa: B018 - raises for a port that is not a number in range
     except ValueError:
         raise ValueError(f"the base URL has an invalid port: {base_url!r}") from None
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise ValueError(f"the base URL's host name is not valid: {base_url!r}") from None
     if parts.scheme == "http" and not insecure and not is_loopback_url(base_url):
         raise InsecureURLError(
             "refusing to send the API key over plain http:// to a remote host; "

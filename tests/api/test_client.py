@@ -288,6 +288,7 @@ async def test_ids_are_escaped_as_one_path_segment() -> None:
         ("https://api.appizer.com:99999/v1", False, False),
         ("https://api.appizer.com/v1#top", False, False),
         ("https://api appizer.com/v1", False, False),
+        ("https://api..appizer.com/v1", False, False),
     ],
 )
 def test_plain_http_to_remote_hosts_needs_insecure(url: str, insecure: bool, ok: bool) -> None:

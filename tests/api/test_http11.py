@@ -326,6 +326,15 @@ async def test_the_client_sends_its_headers_and_decodes_the_answer(serve) -> Non
     assert "\r\nAccept-Encoding: identity\r\n" in head
 
 
+def test_a_non_ascii_host_is_sent_in_its_ascii_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    client = AppizerClient(ApiKey(KEY), "https://bücher.example/v1")
+    endpoint = client._backend.endpoint  # type: ignore[attr-defined]
+    assert endpoint.host_header == "xn--bcher-kva.example"
+
+
 def test_proxy_settings_send_requests_through_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
         monkeypatch.delenv(name, raising=False)

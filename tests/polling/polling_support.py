@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from appizer_tui.api import ApiKey, AppizerClient
-from appizer_tui.api.http11 import Answer, TransportFailure
+from appizer_tui.api.http11 import Answer, TransportFailure, joined_headers
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
 from appizer_tui.state import CampaignStore, CampaignView, Phase, StoreEvent
@@ -216,12 +216,8 @@ def assert_spread(times: list[float], interval: float) -> None:
 
 
 def _answer(status: int, headers: Iterable[tuple[str, str]], body: bytes) -> Answer:
-    """An Answer as the HTTP backends build it: lower-case names, repeats joined."""
-    joined: dict[str, str] = {}
-    for name, value in headers:
-        key = name.lower()
-        joined[key] = f"{joined[key]}, {value}" if key in joined else value
-    return Answer(status, joined, body)
+    """An Answer as the HTTP backends build it."""
+    return Answer(status, joined_headers(headers), body)
 
 
 class _InProcess:

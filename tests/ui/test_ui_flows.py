@@ -206,7 +206,7 @@ async def test_not_found_campaign_banner_retry_and_remove(harness_factory: Facto
         assert "retry 404" in list_rows(h.app)["camp_does_not_exist"]
         assert "retry 404" in text_of(h.app.screen.query_one(DetailHeader))
         await h.advance(pilot, 60)  # past the grace: the engine gives up and says so
-        assert _phase(h, "camp_does_not_exist") is Phase.NOT_FOUND
+        assert _view(h, "camp_does_not_exist").phase is Phase.NOT_FOUND
         await pilot.pause()
         banner = banner_text(h.app, "#campaign-banner")
         assert "404 NOT FOUND" in banner and "d remove" in banner and "r retry" in banner
@@ -347,11 +347,6 @@ async def test_the_clock_stops_when_nothing_is_live(harness_factory: Factory) ->
         served = h.simulator.requests_served
         await h.advance(pilot, 120, step=30)
         assert h.simulator.requests_served == served
-
-
-def _phase(h: Harness, campaign_id: str) -> Phase | None:
-    view = h.store.get(campaign_id)
-    return None if view is None else view.phase
 
 
 async def test_polls_of_live_campaigns_are_drawn_by_the_tick_without_a_message_each(
