@@ -1,9 +1,8 @@
 """The `appizer-tui` command's entry point; `python -m appizer_tui` runs the same.
 
 `appizer-tui --version` is answered here, before click is imported: importing click alone takes
-longer than the whole answer may (about three times a bare `python -c pass`). A plain viewer
-invocation is read without click too (`appizer_tui.viewer_args`); everything else goes to the
-click group in `appizer_tui.cli`.
+longer than the whole answer may (about three times a bare `python -c pass`). Everything else goes
+to the click group in `appizer_tui.cli`.
 """
 
 from __future__ import annotations
@@ -22,11 +21,6 @@ def run() -> None:
         return
     from appizer_tui._startup import gc_paused
 
-    with gc_paused():
-        from appizer_tui.viewer_args import run_viewer_without_click
-
-    if run_viewer_without_click(sys.argv[1:]):
-        return
     with gc_paused():
         from appizer_tui.cli import main
 

@@ -14,14 +14,7 @@ from typing import Any
 import click
 
 from appizer_tui import __version__
-from appizer_tui.cli_common import (
-    connection_options,
-    open_connection,
-    parse_campaign_ids,
-)
-from appizer_tui.viewer_args import close_command
-
-_SUBCOMMANDS = ("status", "watch", "export", "sim", "view")
+from appizer_tui.cli_common import open_connection, options_for, parse_campaign_ids
 
 
 class _ViewerByDefault(click.Group):
@@ -40,10 +33,13 @@ class _ViewerByDefault(click.Group):
 
 
 def _refuse_mistyped_command(word: str, commands: list[str]) -> None:
-    """`appizer-tui stauts c1` should not open the viewer on a campaign called "stauts"."""
-    close = close_command(word, commands)
-    if close is not None:
-        raise click.UsageError(f"no such command {word!r}; did you mean {close!r}?")
+    """`appizer-tui stauts c1` should not open the viewer on a campaign called "stauts". Ids with
+    an underscore are never taken for a command."""
+    import difflib
+
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.75)
+    if close and "_" not in word:
+        raise click.UsageError(f"no such command {word!r}; did you mean {close[0]!r}?")
 
 
 @click.group(
@@ -61,10 +57,10 @@ def main() -> None:
 
 
 @main.command("status")
-@connection_options
+@options_for("status")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one element per id.")
 @click.argument("campaign_ids", nargs=-1, metavar="CAMPAIGN_ID...")
-def status_command(campaign_ids: tuple[str, ...], as_json: bool, **connection: Any) -> None:
+def status_command(campaign_ids: tuple[str, ...], as_json: bool, **settings: Any) -> None:
     """Fetch each campaign once and print its status.
 
     \b
@@ -78,7 +74,7 @@ def status_command(campaign_ids: tuple[str, ...], as_json: bool, **connection: A
     When several kinds occur, the first in the order 3, 5, 6, 4 decides.
     """
     ids = parse_campaign_ids(campaign_ids)
-    with open_connection(**connection) as conn:
+    with open_connection(**settings) as conn:
         ids = ids or list(conn.demo_ids)
         if not ids:
             raise click.UsageError("give at least one CAMPAIGN_ID")

@@ -1,8 +1,7 @@
-"""What every subcommand shares: connection flags, exit codes, settings, the demo simulator.
+"""What every subcommand shares: the settings' flags, exit codes, the connection, the demo.
 
-Kept free of Textual so that `status`, `watch` and `export` start fast and stay headless, and
-free of click until a flag is declared or an error is raised, so that the viewer's click-free
-start (`appizer_tui.viewer_args`) can use it.
+Kept free of Textual so that `status`, `watch` and `export` start fast and stay headless; click is
+imported only where a flag is declared or an error is raised.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
-from appizer_tui.config import MISSING_KEY_MESSAGE, ConfigError, Settings, resolve_settings
+from appizer_tui.config import MISSING_KEY_MESSAGE, ConfigError, resolve_settings
+from appizer_tui.settings_table import Setting, Settings, file_key, settings_for
 
 if TYPE_CHECKING:
     from appizer_tui.api.client import AppizerClient
@@ -34,36 +34,30 @@ EXIT_INTERRUPTED = 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def connection_options(func: F) -> F:
-    """--api-key, --base-url, --insecure and --demo, for every command that talks to the API."""
+def options_for(command: str) -> Callable[[F], F]:
+    """A decorator that gives a click command the flags of every setting `command` takes
+    (`appizer_tui.config.SETTINGS`), each passed to it under the setting's name."""
     import click
 
-    options = [
-        click.option(
-            "--api-key",
-            metavar="KEY",
-            help="API key (default: $APPIZER_API_KEY, then the config file). Never saved.",
-        ),
-        click.option(
-            "--base-url",
-            metavar="URL",
-            help="API base URL (default: $APPIZER_BASE_URL, the config file, "
-            "https://api.appizer.com/v1).",
-        ),
-        click.option(
-            "--insecure",
-            is_flag=True,
-            help="Allow sending the key over plain http:// to a host other than this machine.",
-        ),
-        click.option(
-            "--demo",
-            is_flag=True,
-            help="Run against the built-in simulator on 127.0.0.1 (no key needed).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    def help_text(setting: Setting) -> str:
+        sources = [f"${setting.env}"] if setting.env else []
+        if setting.in_file:
+            sources.append(f"{file_key(setting)} in the config file")
+        sources.append(setting.shown_default().replace("`", ""))
+        return f"{setting.help} Default: {', then '.join(sources)}."
+
+    def apply(func: F) -> F:
+        for setting in reversed(settings_for(command)):
+            kinds: dict[str, Any] = (
+                {"is_flag": True, "default": None}
+                if setting.kind is bool
+                else {"type": setting.kind, "metavar": setting.metavar}
+            )
+            option = click.option(setting.flag, setting.name, help=help_text(setting), **kinds)
+            func = option(func)
+        return func
+
+    return apply
 
 
 def parse_campaign_ids(values: Sequence[str]) -> list[str]:
@@ -88,9 +82,13 @@ class Connection:
     """Resolved settings plus, with --demo, the simulator serving on loopback."""
 
     settings: Settings
-    demo: bool = False
     demo_ids: tuple[str, ...] = ()
     _stop: Callable[[], None] | None = field(default=None, repr=False)
+
+    @property
+    def demo(self) -> bool:
+        """True when talking to the built-in simulator."""
+        return self.settings.demo
 
     def make_client(self, wall_clock: Callable[[], float] = time.time) -> AppizerClient:
         """A client for these settings (the caller closes it)."""
@@ -113,7 +111,9 @@ class Connection:
 
 def _start_demo() -> tuple[str, ApiKey, tuple[str, ...], Callable[[], None]]:
     # Imported here: starlette and uvicorn cost start-up time that only --demo needs.
-    from appizer_tui.sim import DEMO_API_KEY, Simulator, demo_scenario, start_server
+    from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+    from appizer_tui.sim.scenarios import demo_scenario
+    from appizer_tui.sim.server import start_server
 
     simulator = Simulator(demo_scenario())
     server = start_server(simulator)
@@ -121,24 +121,16 @@ def _start_demo() -> tuple[str, ApiKey, tuple[str, ...], Callable[[], None]]:
 
 
 @contextmanager
-def open_connection(
-    *,
-    api_key: str | None,
-    base_url: str | None,
-    insecure: bool,
-    demo: bool,
-    **settings: Any,
-) -> Iterator[Connection]:
-    """Settings from flags/env/file, or the demo simulator; a bad setting is a usage error."""
+def open_connection(**flags: Any) -> Iterator[Connection]:
+    """Settings from `flags` (a command's setting parameters, by name) > env > file > defaults,
+    with the demo simulator running for --demo; a bad setting is a usage error."""
     try:
-        resolved = resolve_settings(
-            api_key=api_key, base_url=base_url, insecure=insecure, **settings
-        )
+        resolved = resolve_settings(**flags)
     except ConfigError as exc:
         import click
 
         raise click.UsageError(str(exc)) from None
-    if not demo:
+    if not resolved.demo:
         if resolved.api_key is None:
             import click
 
@@ -146,12 +138,7 @@ def open_connection(
         yield Connection(resolved)
         return
     url, key, ids, stop = _start_demo()
-    connection = Connection(
-        replace(resolved, api_key=key, base_url=url),
-        demo=True,
-        demo_ids=ids,
-        _stop=stop,
-    )
+    connection = Connection(replace(resolved, api_key=key, base_url=url), demo_ids=ids, _stop=stop)
     try:
         yield connection
     finally:

@@ -1,39 +1,33 @@
-"""Settings from flags, the environment and the config file, in that order.
+"""Settings resolved from flags > environment > config file > default into one frozen `Settings`,
+each value checked whatever its source, by the rows of `appizer_tui.settings_table.SETTINGS`.
 
 The config file is TOML at `<user config dir>/appizer-tui/config.toml` (platformdirs), or the path
-in `APPIZER_TUI_CONFIG`. Every key is optional:
+in `APPIZER_TUI_CONFIG`. Every key is optional; the keys are those of the table's rows with
+`in_file=True` (`file_key`: the flag without dashes, in snake case), for example:
 
-    api_key = "sk_live_..."          # better kept in APPIZER_API_KEY
     base_url = "https://api.appizer.com/v1"
     interval = 5.0                   # seconds between polls of a sending campaign (1 to 300)
-    max_rpm = 500                    # requests per minute the viewer may plan
-    budget_share = 1.0               # share of the key's budget this viewer may use (0 < f <= 1)
     alert_failure_rate = 0.05
-    watchlist = "/path/to/watchlist.json"
 
-A bad file or value is an error that names the file and the key. The API key is never written to any
-file by this program.
+It is read with tomllib and validated by a msgspec Struct made from the table, which forbids
+unknown keys. A bad file or value is an error that names where it came from (the file, the flag
+or the variable) and the key. The API key is never written to any file by this program.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from appizer_tui.api.secret import ApiKey
-from appizer_tui.api.urls import DEFAULT_BASE_URL, check_base_url
+from appizer_tui.settings_table import APP_NAME, SETTINGS, Setting, Settings, file_key
 
-APP_NAME = "appizer-tui"
-ENV_API_KEY = "APPIZER_API_KEY"
-ENV_BASE_URL = "APPIZER_BASE_URL"
 ENV_CONFIG = "APPIZER_TUI_CONFIG"
-
-INTERVAL_RANGE = (1.0, 300.0)
 
 
 class ConfigError(ValueError):
@@ -45,29 +39,38 @@ def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
-def default_watchlist_path() -> Path:
-    """Where the viewer keeps the watched campaign ids."""
-    return platformdirs.user_state_path(APP_NAME) / "watchlist.json"
-
-
 @dataclass(frozen=True)
 class FileConfig:
-    """What the config file said (all optional)."""
+    """What the config file said: values by setting name (all optional)."""
 
     path: Path | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] | None = None
 
 
-_FILE_KEYS: dict[str, tuple[type, ...]] = {
-    "api_key": (str,),
-    "base_url": (str,),
-    "interval": (int, float),
-    "max_rpm": (int, float),
-    "budget_share": (int, float),
-    "alert_failure_rate": (int, float),
-    "watchlist": (str,),
-    "export_dir": (str,),
-}
+_MSGSPEC_KEY = re.compile(r"`\$\.(\w+)`")
+_MSGSPEC_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
+_KIND_WORDS = {str: "a string", float: "a number", bool: "true or false"}
+
+
+def _file_schema() -> Any:
+    """The config file as a msgspec Struct: each file row's key, optional, nothing else."""
+    import msgspec
+
+    fields = [(file_key(s), s.kind | None, None) for s in SETTINGS if s.in_file]
+    return msgspec.defstruct("ConfigFile", fields, forbid_unknown_fields=True, frozen=True)
+
+
+def _file_error(path: Path, message: str) -> ConfigError:
+    """msgspec's complaint in our words: the file, the key and what it should be."""
+    unknown = _MSGSPEC_UNKNOWN.search(message)
+    if unknown:
+        known = ", ".join(file_key(s) for s in SETTINGS if s.in_file)
+        return ConfigError(f"{path}: unknown key {unknown.group(1)!r} (known: {known})")
+    key = _MSGSPEC_KEY.search(message)
+    row = next((s for s in SETTINGS if key and file_key(s) == key.group(1)), None)
+    if row is None:
+        return ConfigError(f"{path}: {message}")
+    return ConfigError(f"{path}: {file_key(row)} must be {_KIND_WORDS[row.kind]}")
 
 
 def load_file_config(env: Mapping[str, str]) -> FileConfig:
@@ -78,109 +81,84 @@ def load_file_config(env: Mapping[str, str]) -> FileConfig:
         if explicit:
             raise ConfigError(f"{ENV_CONFIG} names {path}, which does not exist")
         return FileConfig()
-    import tomllib  # only when there is a file to read: it is most of this module's import time
+    # Only when there is a file to read: they are most of this module's import time.
+    import tomllib
+
+    import msgspec
 
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc.__class__.__name__}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    for key, value in values.items():
-        if key not in _FILE_KEYS:
-            raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(_FILE_KEYS)})")
-        allowed = _FILE_KEYS[key]
-        if not isinstance(value, allowed) or isinstance(value, bool):
-            kind = " or ".join(t.__name__ for t in allowed)
-            raise ConfigError(f"{path}: {key} must be a {kind}")
+    try:
+        parsed = msgspec.convert(document, _file_schema())
+    except msgspec.ValidationError as exc:
+        raise _file_error(path, str(exc)) from None
+    values = {
+        s.name: getattr(parsed, file_key(s))
+        for s in SETTINGS
+        if s.in_file and getattr(parsed, file_key(s)) is not None
+    }
     return FileConfig(path=path, values=values)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a front end needs to connect and poll. `api_key` is masked when printed."""
-
-    api_key: ApiKey | None
-    base_url: str
-    insecure: bool = False
-    interval: float = 5.0
-    max_rpm: float | None = None
-    budget_share: float = 1.0
-    alert_failure_rate: float = 0.05
-    watchlist_path: Path = field(default_factory=default_watchlist_path)
-    export_dir: Path = field(default_factory=Path.cwd)
+def _given(setting: Setting, value: Any) -> bool:
+    """An on flag that is off, an empty text or None means "not given here"."""
+    if setting.kind is bool:
+        return value is True
+    return value is not None and value != ""
 
 
-def _pick(flag: Any, env_value: Any, file_value: Any, default: Any) -> Any:
-    for value in (flag, env_value, file_value):
-        if value is not None and value != "":
-            return value
-    return default
+def _from_env(setting: Setting, text: str) -> Any:
+    if setting.kind is bool:
+        return text.strip().lower() in ("1", "true", "yes", "on")
+    if setting.kind is float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ConfigError(f"${setting.env}: {setting.name} must be a number") from None
+    return text
 
 
-def _check_range(name: str, value: float, low: float, high: float, source: str) -> float:
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {value:g} ({source})")
-    return float(value)
-
-
-def resolve_settings(
-    *,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    insecure: bool = False,
-    interval: float | None = None,
-    max_rpm: float | None = None,
-    budget_share: float | None = None,
-    alert_failure_rate: float | None = None,
-    watchlist: str | None = None,
-    export_dir: str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> Settings:
-    """Settings from flags (these arguments) > environment > config file > defaults."""
+def resolve_settings(*, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+    """Settings from `flags` (by setting name; None or an off flag: not given) > the environment >
+    the config file > the defaults, each value checked with the source named if it is refused."""
+    unknown = set(flags) - {setting.name for setting in SETTINGS}
+    if unknown:
+        raise TypeError(f"not settings: {', '.join(sorted(unknown))}")
     env = os.environ if env is None else env
     file = load_file_config(env)
-    fv = file.values
-    where = str(file.path) if file.path else "default"
-    raw_key = _pick(api_key, env.get(ENV_API_KEY), fv.get("api_key"), None)
-    try:
-        key = ApiKey(raw_key) if raw_key else None
-    except ValueError as exc:
-        raise ConfigError(f"the API key is unusable: {exc}") from None
-    url = _pick(base_url, env.get(ENV_BASE_URL), fv.get("base_url"), DEFAULT_BASE_URL)
-    try:
-        url = check_base_url(url, insecure=insecure)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-    interval_value = _check_range(
-        "interval", _pick(interval, None, fv.get("interval"), 5.0), *INTERVAL_RANGE, where
-    )
-    rpm = _pick(max_rpm, None, fv.get("max_rpm"), None)
-    if rpm is not None:
-        rpm = _check_range("max_rpm", rpm, 1, 100_000, where)
-    share = _pick(budget_share, None, fv.get("budget_share"), 1.0)
-    if not 0 < share <= 1:
-        raise ConfigError(f"budget_share must be more than 0 and at most 1, not {share:g}")
-    alert = _check_range(
-        "alert_failure_rate",
-        _pick(alert_failure_rate, None, fv.get("alert_failure_rate"), 0.05),
-        0.0,
-        1.0,
-        where,
-    )
-    watch_path = _pick(watchlist, None, fv.get("watchlist"), None)
-    exports = _pick(export_dir, None, fv.get("export_dir"), None)
-    return Settings(
-        api_key=key,
-        base_url=url,
-        insecure=insecure,
-        interval=interval_value,
-        max_rpm=rpm,
-        budget_share=float(share),
-        alert_failure_rate=alert,
-        watchlist_path=Path(watch_path).expanduser() if watch_path else default_watchlist_path(),
-        export_dir=Path(exports).expanduser() if exports else Path.cwd(),
-    )
+    file_values = file.values or {}
+    raw: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    for setting in SETTINGS:
+        env_text = env.get(setting.env) if setting.env else None
+        from_env = None if env_text is None else _from_env(setting, env_text)
+        candidates = (
+            (flags.get(setting.name), setting.flag),
+            (from_env, f"${setting.env}"),
+            (file_values.get(setting.name), str(file.path)),
+        )
+        raw[setting.name], source[setting.name] = next(
+            ((value, where) for value, where in candidates if _given(setting, value)),
+            (setting.default_value(), "default"),
+        )
+    resolved: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = raw[setting.name]
+        if setting.check is not None and value is not None:
+            try:
+                value = setting.check(value, raw)
+            except ValueError as exc:
+                # "interval must be between ...", "api_key: the API key is empty", then where.
+                why = str(exc)
+                joined = " " if why.startswith("must ") else ": "
+                where = source[setting.name]
+                raise ConfigError(f"{file_key(setting)}{joined}{why} ({where})") from None
+        resolved[setting.name] = value
+    return Settings(**resolved)
 
 
 MISSING_KEY_MESSAGE = (

@@ -1,6 +1,5 @@
 """The live viewer, wired to the engine and the store: what `appizer-tui [OPTIONS] [CAMPAIGN_ID]...`
-runs once its arguments are read, by click (`appizer_tui.viewer_command`) or without it
-(`appizer_tui.viewer_args`). Free of click: only the errors `view` may raise import it.
+runs once click has read its arguments (`appizer_tui.viewer_command`).
 """
 
 from __future__ import annotations
@@ -17,20 +16,20 @@ from appizer_tui.cli_common import (
 )
 
 
-def view(campaign_ids: tuple[str, ...], no_persist: bool, **options: Any) -> None:
+def view(campaign_ids: tuple[str, ...], **flags: Any) -> None:
     """The viewer on `campaign_ids` plus the saved watchlist, or `watch` when stdout is not a
-    terminal; exits with the viewer's code. `options` are the view command's other parameters."""
+    terminal; exits with the viewer's code. `flags` are the view command's setting parameters."""
     ids = parse_campaign_ids(campaign_ids)
     if not stdout_is_terminal():
         from appizer_tui.plain.commands import run_watch_from_viewer_options
 
-        sys.exit(run_watch_from_viewer_options(ids, no_persist=no_persist, **options))
-    with open_connection(**options) as conn:
+        sys.exit(run_watch_from_viewer_options(ids, **flags))
+    with open_connection(**flags) as conn:
         if conn.demo:
             ids = ids or list(conn.demo_ids)
-            # The demo never touches the user's own watchlist.
-            no_persist = True
-        sys.exit(_run_viewer(conn, ids, persist=not no_persist))
+        # The demo never touches the user's own watchlist.
+        persist = not (conn.settings.no_persist or conn.demo)
+        sys.exit(_run_viewer(conn, ids, persist=persist))
 
 
 def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:

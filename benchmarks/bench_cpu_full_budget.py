@@ -25,7 +25,9 @@ def main() -> int:
     arguments.add_argument("--seconds", type=float, default=None)
     args = arguments.parse_args()
     seconds = args.seconds or (300.0 if args.full else 45.0 if args.quick else 120.0)
-    from appizer_tui.sim import RateLimit, Simulator, generated_scenario
+    from appizer_tui.sim.app import Simulator
+    from appizer_tui.sim.ratelimit import RateLimit
+    from appizer_tui.sim.scenarios import generated_scenario
 
     b.warm_bytecode()
     ids = b.load_ids(CAMPAIGNS)

@@ -31,7 +31,9 @@ def main() -> int:
     arguments.add_argument("--max-curl", type=int, default=600, help="cap on curl processes")
     args = arguments.parse_args()
     seconds = args.seconds or (10.0 if args.quick else 30.0)
-    from appizer_tui.sim import RateLimit, Simulator, generated_scenario
+    from appizer_tui.sim.app import Simulator
+    from appizer_tui.sim.ratelimit import RateLimit
+    from appizer_tui.sim.scenarios import generated_scenario
 
     b.warm_bytecode()
     ids = b.load_ids(args.campaigns)

@@ -21,7 +21,8 @@ WARMUP = 10.0
 
 
 def watch(scenario: object, ids: list[str], seconds: float, *, terminal: bool) -> b.CpuWindow:
-    from appizer_tui.sim import RateLimit, Simulator
+    from appizer_tui.sim.app import Simulator
+    from appizer_tui.sim.ratelimit import RateLimit
 
     simulator = Simulator(scenario, rate_limit=RateLimit(100_000, 60))  # type: ignore[arg-type]
     with b.scratch_home() as home, b.sim_server(simulator) as server:
@@ -43,7 +44,7 @@ def main() -> int:
     arguments.add_argument("--seconds", type=float, default=None)
     args = arguments.parse_args()
     seconds = args.seconds or (20.0 if args.quick else 60.0)
-    from appizer_tui.sim import generated_scenario
+    from appizer_tui.sim.scenarios import generated_scenario
 
     b.warm_bytecode()
     sending = watch(generated_scenario(50), b.load_ids(50), seconds, terminal=False)

@@ -28,9 +28,11 @@ BUDGET_RPM = 500
 
 
 async def run_engine(base_url: str, clock: b.ScaledClock, ids: list[str], minutes: float) -> dict:
-    from appizer_tui.api import ApiKey, AppizerClient
+    from appizer_tui.api.client import AppizerClient
+    from appizer_tui.api.secret import ApiKey
     from appizer_tui.polling.engine import Poller
-    from appizer_tui.state import CampaignStore, CampaignUpdated
+    from appizer_tui.state.events import CampaignUpdated
+    from appizer_tui.state.store import CampaignStore
 
     client = AppizerClient(ApiKey(b.DEMO_KEY), base_url, wall_clock=clock.wall)
     store = CampaignStore(interval=5.0, wall=clock.wall)
@@ -70,7 +72,9 @@ def main() -> int:
     factor = args.factor or (1.0 if args.full else 4.0)
     if args.quick and args.minutes == 10.0:
         args.minutes = 4.0
-    from appizer_tui.sim import RateLimit, Simulator, generated_scenario
+    from appizer_tui.sim.app import Simulator
+    from appizer_tui.sim.ratelimit import RateLimit
+    from appizer_tui.sim.scenarios import generated_scenario
 
     clock = b.ScaledClock(factor)
     ids = b.load_ids(CAMPAIGNS)

@@ -267,7 +267,7 @@ class ScaledClock:
 @contextlib.contextmanager
 def sim_server(simulator: Any) -> Iterator[Any]:
     """Serve an in-process `Simulator` on 127.0.0.1 (uvicorn in a thread); yields RunningServer."""
-    from appizer_tui.sim import start_server
+    from appizer_tui.sim.server import start_server
 
     server = start_server(simulator, LOOPBACK, 0)
     try:
@@ -672,7 +672,7 @@ Minimal().run()
 def terminal_scenario(count: int) -> Any:
     """`count` campaigns that ended long ago (completed over 30 minutes before, failed,
     cancelled), ids done_0001...: the engine stops polling them after its confirming fetch."""
-    from appizer_tui.sim import CampaignSpec, Scenario
+    from appizer_tui.sim.scenarios import CampaignSpec, Scenario
 
     outcomes = ("completed", "failed", "cancelled")
     specs = [

@@ -34,10 +34,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from appizer_tui.api import ApiKey, AppizerClient
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import SystemClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.state import CampaignStore
+from appizer_tui.state.store import CampaignStore
 
 DEMO_KEY = "sk_test_demo_appizer_tui_0000"
 TARGET_RATIO = 0.25

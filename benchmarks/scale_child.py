@@ -45,8 +45,8 @@ def rss_mb() -> float:
 
 def fill_history(store: Any, ids: list[str], interval: float, now: float) -> int:
     """An hour of samples per campaign, `interval` apart, ending at `now`."""
-    from appizer_tui.sim import campaign_at, generated_scenario
-    from appizer_tui.state import Phase
+    from appizer_tui.sim.scenarios import campaign_at, generated_scenario
+    from appizer_tui.state.model import Phase
 
     scenario = generated_scenario(len(ids))
     count = int(3600 // interval)
@@ -61,10 +61,11 @@ def fill_history(store: Any, ids: list[str], interval: float, now: float) -> int
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from appizer_tui.api import ApiKey, AppizerClient
+    from appizer_tui.api.client import AppizerClient
+    from appizer_tui.api.secret import ApiKey
     from appizer_tui.polling.clock import SystemClock
     from appizer_tui.polling.engine import Poller
-    from appizer_tui.state import CampaignStore
+    from appizer_tui.state.store import CampaignStore
     from appizer_tui.ui.app import AppizerApp
     from appizer_tui.ui.options import ViewerOptions
 

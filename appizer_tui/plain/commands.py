@@ -18,8 +18,8 @@ from appizer_tui.cli_common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     Connection,
-    connection_options,
     open_connection,
+    options_for,
     parse_campaign_ids,
 )
 from appizer_tui.plain.terminal import prepare_streams, silence_closed_stdout
@@ -99,8 +99,7 @@ Always: 2 usage error; 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (128 + signal);
 
 
 @click.command("watch", help=_WATCH_HELP)
-@connection_options
-@click.option("--interval", type=float, metavar="SECONDS", help="Seconds between polls (1-300).")
+@options_for("watch")
 @click.option(
     "--exit-status", is_flag=True, help="Exit non-zero when a campaign fails (see below)."
 )
@@ -113,24 +112,17 @@ Always: 2 usage error; 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (128 + signal);
     help="Lines for people, or JSON lines for jq and log shippers.",
 )
 @click.option("--timeout", type=_POSITIVE, metavar="SECONDS", help="Give up after SECONDS.")
-@click.option("--max-rpm", type=float, metavar="N", help="Requests per minute watch may plan.")
-@click.option("--budget-share", type=float, metavar="F", help="Share of the key's rate budget.")
 @click.argument("campaign_ids", nargs=-1, metavar="CAMPAIGN_ID...")
 def watch_command(
     campaign_ids: tuple[str, ...],
-    interval: float | None,
     exit_status: bool,
     fmt: str,
     timeout: float | None,
-    max_rpm: float | None,
-    budget_share: float | None,
-    **connection: Any,
+    **settings: Any,
 ) -> None:
     """See _WATCH_HELP."""
     ids = parse_campaign_ids(campaign_ids)
-    with open_connection(
-        **connection, interval=interval, max_rpm=max_rpm, budget_share=budget_share
-    ) as conn:
+    with open_connection(**settings) as conn:
         ids = ids or list(conn.demo_ids)
         if not ids:
             raise click.UsageError("give at least one CAMPAIGN_ID")
@@ -138,34 +130,28 @@ def watch_command(
     sys.exit(code)
 
 
-def _saved_watchlist(path: str | None) -> list[str]:
+def _saved_watchlist(path: Path) -> list[str]:
     """The viewer's saved ids, read only; an unreadable list is no reason to fail a pipe."""
+    from appizer_tui.state import watchlist
+
     try:
-        from appizer_tui.config import default_watchlist_path
-        from appizer_tui.state import watchlist
-    except ImportError:
-        return []
-    try:
-        target = Path(path).expanduser() if path else default_watchlist_path()
-        return watchlist.load_watchlist(target)
+        return watchlist.load_watchlist(path)
     except Exception as exc:  # noqa: BLE001 - reported, then ignored
         click.echo(f"appizer-tui: ignoring the watchlist: {safe_text(exc)}", err=True)
         return []
 
 
-def run_watch_from_viewer_options(
-    campaign_ids: Sequence[str], *, no_persist: bool = False, **options: Any
-) -> int:
+def run_watch_from_viewer_options(campaign_ids: Sequence[str], **flags: Any) -> int:
     """`appizer-tui [OPTIONS] [ID]...` with stdout not a terminal: watch in text format.
 
-    `options` are the viewer's (connection flags, interval, max_rpm, budget_share, and the
-    viewer-only ones, which only matter for settings). With no ids: the demo's ids under --demo,
-    else the saved watchlist (unless `no_persist`).
+    `flags` are the view command's setting parameters (the viewer-only ones only matter for
+    settings). With no ids: the demo's ids under --demo, else the saved watchlist (unless
+    --no-persist).
     """
-    with open_connection(**options) as conn:
+    with open_connection(**flags) as conn:
         ids = list(campaign_ids) or list(conn.demo_ids)
-        if not ids and not no_persist and not conn.demo:
-            ids = _saved_watchlist(options.get("watchlist"))
+        if not ids and not conn.settings.no_persist and not conn.demo:
+            ids = _saved_watchlist(conn.settings.watchlist_path)
         if not ids:
             raise click.UsageError(
                 "no campaign to watch: give CAMPAIGN_IDs (stdout is not a terminal, so "
@@ -206,7 +192,7 @@ Exit status:
 
 
 @click.command("export", help=_EXPORT_HELP)
-@connection_options
+@options_for("export")
 @click.option(
     "--format",
     "fmt",
@@ -231,7 +217,7 @@ def export_command(
     history: bool,
     output: Path | None,
     force: bool,
-    **connection: Any,
+    **settings: Any,
 ) -> None:
     """See _EXPORT_HELP."""
     from appizer_tui.plain.export_cli import run_export
@@ -245,7 +231,7 @@ def export_command(
             err=True,
         )
         sys.exit(EXIT_USAGE)
-    with open_connection(**connection) as conn:
+    with open_connection(**settings) as conn:
         ids = ids or list(conn.demo_ids)
         if not ids:
             raise click.UsageError("give at least one CAMPAIGN_ID")

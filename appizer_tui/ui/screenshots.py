@@ -67,13 +67,9 @@ def _transport(simulator: Any) -> Any:
 
 def build_scene(name: str, export_dir: Path | None = None) -> Scene:
     """One of SCENES, freshly built (an App runs once)."""
-    from appizer_tui.sim import (
-        DEFAULT_RATE_LIMIT,
-        DEMO_API_KEY,
-        RateLimit,
-        Simulator,
-        demo_scenario,
-    )
+    from appizer_tui.sim.app import DEFAULT_RATE_LIMIT, DEMO_API_KEY, Simulator
+    from appizer_tui.sim.ratelimit import RateLimit
+    from appizer_tui.sim.scenarios import demo_scenario
 
     clock = FakeClock()
     # A tighter limit for the 429 scene, so another client can spend it quickly.

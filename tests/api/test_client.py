@@ -10,19 +10,18 @@ import httpx
 import pytest
 
 from appizer_tui import __version__
-from appizer_tui.api import (
-    ApiKey,
-    AppizerClient,
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.errors import (
     AuthError,
-    CampaignStatus,
-    InsecureURLError,
-    InvalidCampaignIdError,
     InvalidResponseError,
     NetworkError,
     NotFoundError,
     RateLimitedError,
     ServerError,
 )
+from appizer_tui.api.models import CampaignStatus
+from appizer_tui.api.secret import ApiKey
+from appizer_tui.api.urls import InsecureURLError, InvalidCampaignIdError
 
 KEY = "sk_test_client_unit_1234567890abcd"
 NOW = 1_700_000_000.0

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appizer_tui.api import ApiKey, AppizerClient, InvalidResponseError, NetworkError
-from appizer_tui.api.client import MAX_BODY_BYTES, proxy_configured
+from appizer_tui.api.client import MAX_BODY_BYTES, AppizerClient, proxy_configured
+from appizer_tui.api.errors import InvalidResponseError, NetworkError
 from appizer_tui.api.http11 import (
     NETWORK_MESSAGES,
     Answer,
@@ -29,6 +29,7 @@ from appizer_tui.api.http11 import (
     TransportFailure,
     _read_answer,
 )
+from appizer_tui.api.secret import ApiKey
 
 KEY = "sk_test_http11_unit_1234567890abcd"
 BODY = json.dumps(

@@ -8,7 +8,10 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appizer_tui.api import ApiKey, AppizerClient, AppizerError, Campaign
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.errors import AppizerError
+from appizer_tui.api.models import Campaign
+from appizer_tui.api.secret import ApiKey
 
 
 def _dumps(value: object) -> bytes:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from appizer_tui.config import ConfigError, resolve_settings
+from appizer_tui.settings_table import SETTINGS, Settings, configuration_table
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 KEY_FLAG = "sk_test_flag_000000000000000001"
 KEY_ENV = "sk_test_env_0000000000000000002"
@@ -46,7 +50,10 @@ def test_defaults_without_any_source(tmp_path: Path) -> None:
     [
         ("interval = [1", "not valid TOML"),
         ("colour = 'red'", "unknown key 'colour'"),
-        ("interval = 'fast'", "interval must be a int or float"),
+        ("interval = 'fast'", "interval must be a number"),
+        ("interval = true", "interval must be a number"),
+        ("watchlist = 3", "watchlist must be a string"),
+        ("demo = true", "unknown key 'demo'"),
         ("interval = 0.5", "interval must be between 1 and 300"),
         ("budget_share = 1.5", "budget_share must be more than 0 and at most 1"),
         ("base_url = 'http://remote.test/v1'", "plain http://"),
@@ -54,8 +61,43 @@ def test_defaults_without_any_source(tmp_path: Path) -> None:
 )
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, fragment: str) -> None:
     env = write_config(tmp_path, text)
-    with pytest.raises(ConfigError, match=fragment.replace("(", r"\(")):
+    with pytest.raises(ConfigError, match=fragment.replace("(", r"\(")) as refused:
         resolve_settings(env=env)
+    assert str(tmp_path / "config.toml") in str(refused.value)
+
+
+def test_a_refused_value_names_the_flag_or_variable_it_came_from(tmp_path: Path) -> None:
+    env = write_config(tmp_path, "")
+    with pytest.raises(
+        ConfigError, match=r"interval must be between 1 and 300, not 0.5 \(--interval\)"
+    ):
+        resolve_settings(interval=0.5, env=env)
+    env["APPIZER_BASE_URL"] = "http://remote.test/v1"
+    with pytest.raises(ConfigError, match=r"plain http://.*\(\$APPIZER_BASE_URL\)"):
+        resolve_settings(env=env)
+    assert resolve_settings(insecure=True, env=env).base_url == "http://remote.test/v1"
+
+
+def test_file_values_are_used_and_paths_expanded(tmp_path: Path) -> None:
+    env = write_config(
+        tmp_path,
+        "interval = 10\nmax_rpm = 120\nbudget_share = 0.5\nalert_failure_rate = 0.2\n"
+        'watchlist = "~/w.json"\nexport_dir = "~/exports"\n',
+    )
+    settings = resolve_settings(env=env)
+    assert (settings.interval, settings.max_rpm, settings.budget_share) == (10.0, 120.0, 0.5)
+    assert settings.alert_failure_rate == 0.2
+    assert settings.watchlist_path == Path("~/w.json").expanduser()
+    assert settings.export_dir == Path("~/exports").expanduser()
+    assert resolve_settings(interval=3, env=env).interval == 3.0
+
+
+def test_settings_has_one_field_per_row_of_the_table() -> None:
+    assert [field.name for field in dataclasses.fields(Settings)] == [s.name for s in SETTINGS]
+
+
+def test_the_readme_shows_the_settings_table() -> None:
+    assert configuration_table() in README.read_text(encoding="utf-8")
 
 
 def test_missing_explicit_config_file_is_an_error(tmp_path: Path) -> None:

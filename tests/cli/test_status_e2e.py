@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from appizer_tui.sim import (
-    DEMO_API_KEY,
-    RateLimit,
-    RunningServer,
-    Simulator,
-    demo_scenario,
-    start_server,
-)
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import demo_scenario
+from appizer_tui.sim.server import RunningServer, start_server
 
 SECRET = "sk_test_demo_appizer_tui_0000"
 

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from appizer_tui.sim import DEMO_API_KEY, RunningServer
+from appizer_tui.sim.app import DEMO_API_KEY
+from appizer_tui.sim.server import RunningServer
 
 WAIT = 30.0
 """Upper bound on any single wait for a subprocess (never reached when things work)."""

@@ -28,7 +28,9 @@ from plain_helpers import (
     text_matches_truth,
 )
 
-from appizer_tui.sim import CampaignSpec, RunningServer, Simulator, demo_scenario
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.scenarios import CampaignSpec, demo_scenario
+from appizer_tui.sim.server import RunningServer
 
 TERMINAL = ("completed", "failed", "cancelled")
 STEPPED = (

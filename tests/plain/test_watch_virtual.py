@@ -19,7 +19,9 @@ from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.plain.watch import run_watch
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.sim import DEMO_API_KEY, CampaignSpec, RateLimit, Scenario, Simulator
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import CampaignSpec, Scenario
 
 LONG = 3600.0
 

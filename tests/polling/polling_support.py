@@ -21,11 +21,14 @@ from typing import Any
 
 import httpx
 
-from appizer_tui.api import ApiKey, AppizerClient
+from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.http11 import Answer, TransportFailure, joined_headers
+from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.state import CampaignStore, CampaignView, Phase, StoreEvent
+from appizer_tui.state.events import StoreEvent
+from appizer_tui.state.model import CampaignView, Phase
+from appizer_tui.state.store import CampaignStore
 
 GOOD_KEY = "sk_test_fake_api_key_0123456789"
 BASE_URL = "http://127.0.0.1:9/v1"
@@ -255,7 +258,7 @@ def sim_client(simulator: Any, clock: FakeClock, key: str | None = None) -> Appi
     `raise_app_exceptions=False`: a simulated connection reset reaches the client as a cut
     answer, as it would over a socket, instead of an exception from inside the app.
     """
-    from appizer_tui.sim import DEMO_API_KEY
+    from appizer_tui.sim.app import DEMO_API_KEY
 
     transport = httpx.ASGITransport(simulator.app, raise_app_exceptions=False)
     return AppizerClient(
@@ -305,7 +308,7 @@ class DirectSimClient(AppizerClient):
     """
 
     def __init__(self, simulator: Any, clock: FakeClock, key: str | None = None) -> None:
-        from appizer_tui.sim import DEMO_API_KEY
+        from appizer_tui.sim.app import DEMO_API_KEY
 
         super().__init__(ApiKey(key or DEMO_API_KEY), BASE_URL, wall_clock=clock.wall)
         self._backend = _SimAppBackend(simulator.app)

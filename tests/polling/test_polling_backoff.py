@@ -9,7 +9,8 @@ from polling_support import Engine, FakeApi
 
 from appizer_tui.polling.backoff import Backoff, grace_delay
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.state import CampaignErrored, Phase, StoreEvent
+from appizer_tui.state.events import CampaignErrored, StoreEvent
+from appizer_tui.state.model import Phase
 
 
 def test_delays_stay_within_the_exponential_bounds_and_the_cap() -> None:

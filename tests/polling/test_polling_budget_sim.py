@@ -12,7 +12,9 @@ import pytest
 from polling_support import DirectSimClient, Engine
 
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.sim import RateLimit, Simulator, generated_scenario
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import generated_scenario
 
 CAMPAIGNS = 200
 LIMIT = 500

@@ -9,7 +9,8 @@ import pytest
 from polling_support import sim_client
 
 from appizer_tui.polling.clock import Clock, FakeClock, SystemClock
-from appizer_tui.sim import Simulator, demo_scenario
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.scenarios import demo_scenario
 
 
 async def test_time_moves_only_when_advanced(clock: FakeClock) -> None:

@@ -6,7 +6,8 @@ import pytest
 from polling_support import Engine, FakeApi, assert_spread
 
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.state import CampaignRemoved, Phase
+from appizer_tui.state.events import CampaignRemoved
+from appizer_tui.state.model import Phase
 
 
 async def test_first_polls_are_spread_over_the_first_interval(

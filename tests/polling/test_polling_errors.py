@@ -7,10 +7,11 @@ from typing import Any
 
 from polling_support import GOOD_KEY, Engine, FakeApi, assert_spread
 
-from appizer_tui.api import ApiKey
 from appizer_tui.api.models import Campaign
+from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.state import Phase, StoreEvent
+from appizer_tui.state.events import StoreEvent
+from appizer_tui.state.model import Phase
 
 
 def ids_of(requests: list[tuple[float, str]]) -> list[str]:

@@ -7,7 +7,8 @@ from polling_support import Engine, FakeApi
 
 from appizer_tui.api.models import CampaignStatus
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.state import CampaignFinished, Phase
+from appizer_tui.state.events import CampaignFinished
+from appizer_tui.state.model import Phase
 
 
 def gaps(times: list[float]) -> list[float]:

@@ -11,8 +11,10 @@ from polling_support import Engine, sim_client
 
 from appizer_tui.api.models import Campaign
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.sim import Chaos, Simulator, campaign_at, demo_scenario, generated_scenario
-from appizer_tui.state import Phase
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.chaos import Chaos
+from appizer_tui.sim.scenarios import campaign_at, demo_scenario, generated_scenario
+from appizer_tui.state.model import Phase
 
 
 def truth_at(simulator: Simulator, start: float, campaign_id: str, wall: float) -> Campaign:

@@ -27,7 +27,8 @@ from appizer_tui.api.models import Campaign
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.sim import DEMO_API_KEY, Simulator, campaign_at
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.scenarios import campaign_at
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
 from appizer_tui.ui.options import ViewerOptions

@@ -16,8 +16,10 @@ import json
 import httpx
 import pytest
 
-from appizer_tui.api import ApiKey, AppizerClient, InvalidResponseError
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.errors import InvalidResponseError
 from appizer_tui.api.models import decode_campaign
+from appizer_tui.api.secret import ApiKey
 from appizer_tui.plain.export import CAMPAIGN_COLUMNS, campaign_record, render
 from appizer_tui.plain.watch_output import JsonlPrinter
 from appizer_tui.polling.clock import FakeClock

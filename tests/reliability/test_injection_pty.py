@@ -23,7 +23,7 @@ from payloads import PAYLOADS, by_name, file_leaks, string_sequences, terminal_l
 from pty_support import PtyProcess, clean_env, command
 
 from appizer_tui.safe_text import safe_text
-from appizer_tui.sim import RunningServer, start_server
+from appizer_tui.sim.server import RunningServer, start_server
 
 ALLOWED_STRINGS = ("\x1b]22;",)
 """OSC 22 sets the mouse pointer shape: Textual writes it itself."""

@@ -18,7 +18,8 @@ from rel_support import VirtualNet, make_client, make_viewer, truth_at
 
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.sim import Simulator, demo_scenario, generated_scenario
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.scenarios import demo_scenario, generated_scenario
 from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.widgets.campaign_list import CampaignList

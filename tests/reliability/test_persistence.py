@@ -18,7 +18,9 @@ from pty_support import PtyProcess, add_campaign, clean_env, command
 from rel_support import make_viewer
 from textual.widgets import Input
 
-from appizer_tui.sim import DEMO_API_KEY, RunningServer, Simulator, demo_scenario, start_server
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.scenarios import demo_scenario
+from appizer_tui.sim.server import RunningServer, start_server
 from appizer_tui.state import watchlist
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions

@@ -33,7 +33,9 @@ import pytest
 from pty_support import PtyProcess, clean_env, command
 
 from appizer_tui.api.secret import ApiKey
-from appizer_tui.sim import Simulator, generated_scenario, start_server
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.scenarios import generated_scenario
+from appizer_tui.sim.server import start_server
 
 KEY = "sk_test_CANARYrel1ab1l1tyC0ffee42"
 MASKED = ApiKey(KEY).masked

@@ -18,7 +18,9 @@ import pytest
 from pty_support import EXIT_SEQUENCES, PtyProcess, add_campaign, clean_env, command
 from term_screen import TermScreen
 
-from appizer_tui.sim import DEMO_API_KEY, RunningServer, Simulator, demo_scenario, start_server
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.scenarios import demo_scenario
+from appizer_tui.sim.server import RunningServer, start_server
 
 IDS = ("camp_launch_eu", "camp_flash_sale")
 

@@ -17,7 +17,8 @@ from rel_support import make_viewer
 from textual.widgets import Input, OptionList
 
 from appizer_tui.api.client import AppizerClient
-from appizer_tui.sim import Simulator, demo_scenario
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.scenarios import demo_scenario
 from appizer_tui.state.store import Phase
 
 BROKEN = "camp_flash_sale"

@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sim_helpers import WallClock, asgi_client  # noqa: E402
 
-from appizer_tui.sim import Simulator, demo_scenario  # noqa: E402
+from appizer_tui.sim.app import Simulator  # noqa: E402
+from appizer_tui.sim.scenarios import demo_scenario  # noqa: E402
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from appizer_tui.sim import DEMO_API_KEY, Simulator
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
 
 START = 1_700_000_000.0
 """40 s before a whole minute (1_700_000_040), so rate-limit windows are easy to reason about."""

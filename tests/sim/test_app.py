@@ -8,15 +8,13 @@ import httpx
 import pytest
 from sim_helpers import AUTH, CAMPAIGNS, START, WallClock, asgi_client
 
-from appizer_tui.api import ApiKey, AppizerClient, CampaignStatus, RateLimitedError
-from appizer_tui.sim import (
-    DEMO_API_KEY,
-    RateLimit,
-    SimulatedConnectionReset,
-    Simulator,
-    campaign_state,
-    demo_scenario,
-)
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.errors import RateLimitedError
+from appizer_tui.api.models import CampaignStatus
+from appizer_tui.api.secret import ApiKey
+from appizer_tui.sim.app import DEMO_API_KEY, SimulatedConnectionReset, Simulator
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import campaign_state, demo_scenario
 
 DOCS_KEYS = [
     "success",

@@ -10,7 +10,8 @@ import httpx
 import pytest
 from sim_helpers import AUTH, CAMPAIGNS, asgi_client
 
-from appizer_tui.sim import CHAOS_KINDS, Chaos, SimulatedConnectionReset, Simulator
+from appizer_tui.sim.app import SimulatedConnectionReset, Simulator
+from appizer_tui.sim.chaos import CHAOS_KINDS, Chaos
 
 URL = f"{CAMPAIGNS}/camp_launch_eu"
 
@@ -65,7 +66,7 @@ async def run(make_sim: Callable[..., Simulator], seed: int, chaos: Chaos, n: in
 
 
 def _no_limit() -> object:
-    from appizer_tui.sim import RateLimit
+    from appizer_tui.sim.ratelimit import RateLimit
 
     return RateLimit(1_000_000, 60.0)
 
@@ -116,7 +117,7 @@ async def test_a_reset_without_raising_leaves_a_cut_body(
 
 
 async def test_the_limit_still_applies_under_chaos(make_sim: Callable[..., Simulator]) -> None:
-    from appizer_tui.sim import RateLimit
+    from appizer_tui.sim.ratelimit import RateLimit
 
     sim = make_sim(chaos=Chaos(server_error=1.0), rate_limit=RateLimit(1, 60.0))
     async with asgi_client(sim) as client:

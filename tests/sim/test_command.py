@@ -12,9 +12,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from appizer_tui.sim import DEMO_API_KEY, RunningServer
 from appizer_tui.sim import command as command_module
+from appizer_tui.sim.app import DEMO_API_KEY
 from appizer_tui.sim.command import sim_command
+from appizer_tui.sim.server import RunningServer
 
 
 @pytest.fixture
@@ -95,7 +96,9 @@ def test_a_broken_scenario_file_is_a_usage_error_naming_the_key(tmp_path: Path) 
 
 
 def test_a_taken_port_says_what_to_do() -> None:
-    from appizer_tui.sim import Simulator, demo_scenario, start_server
+    from appizer_tui.sim.app import Simulator
+    from appizer_tui.sim.scenarios import demo_scenario
+    from appizer_tui.sim.server import start_server
 
     with start_server(Simulator(demo_scenario())) as other:
         result = CliRunner().invoke(sim_command, ["--port", str(other.port)])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appizer_tui.sim import RateLimit
-from appizer_tui.sim.ratelimit import FixedWindowLimiter
+from appizer_tui.sim.ratelimit import FixedWindowLimiter, RateLimit
 
 
 @pytest.mark.parametrize(

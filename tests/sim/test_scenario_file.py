@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import appizer_tui.sim
-from appizer_tui.sim import ScenarioError, campaign_state, load_scenario
-from appizer_tui.sim.scenario_file import parse_duration
+from appizer_tui.sim.scenario_file import load_scenario, parse_duration
+from appizer_tui.sim.scenarios import ScenarioError, campaign_state
 
 EXAMPLE = Path(appizer_tui.sim.__file__).parent / "example_scenario.toml"
 

@@ -11,15 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appizer_tui.api.models import CampaignStatus, decode_campaign, encode_json
-from appizer_tui.sim import (
+from appizer_tui.sim.scenarios import (
+    DEFAULT_EPOCH,
     CampaignSpec,
     Scenario,
     ScenarioError,
     campaign_state,
     demo_scenario,
     generated_scenario,
+    status_at,
 )
-from appizer_tui.sim.scenarios import DEFAULT_EPOCH, status_at
 
 COUNTERS = ("sent", "delivered", "opened", "clicked", "failed")
 

@@ -8,24 +8,14 @@ import httpx
 import pytest
 from sim_helpers import AUTH, WallClock
 
-from appizer_tui.api import (
-    ApiKey,
-    AppizerClient,
-    InvalidResponseError,
-    NetworkError,
-    RateLimitedError,
-    ServerError,
-)
-from appizer_tui.api.client import Timeouts
-from appizer_tui.sim import (
-    DEMO_API_KEY,
-    Chaos,
-    RateLimit,
-    RunningServer,
-    Simulator,
-    demo_scenario,
-    start_server,
-)
+from appizer_tui.api.client import AppizerClient, Timeouts
+from appizer_tui.api.errors import InvalidResponseError, NetworkError, RateLimitedError, ServerError
+from appizer_tui.api.secret import ApiKey
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.chaos import Chaos
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import demo_scenario
+from appizer_tui.sim.server import RunningServer, start_server
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,9 @@ from rel_support import VirtualNet, make_client
 
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.sim import CampaignSpec, Chaos, Scenario, Simulator
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.chaos import Chaos
+from appizer_tui.sim.scenarios import CampaignSpec, Scenario
 
 LONG = os.environ.get("APPIZER_SOAK") == "long"
 CAMPAIGNS = 50

@@ -36,7 +36,8 @@ from soak_plan import (
 from appizer_tui.api.models import Campaign
 from appizer_tui.plain.watch import run_watch
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.sim import Chaos, Simulator
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.chaos import Chaos
 from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore, CampaignView, Phase
 from appizer_tui.ui.widgets.campaign_list import CampaignList

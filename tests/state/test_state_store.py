@@ -11,21 +11,18 @@ from hypothesis import strategies as st
 from msgspec.structs import fields
 
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
-from appizer_tui.state import (
-    BudgetStatus,
+from appizer_tui.state.events import (
     CampaignAdded,
     CampaignErrored,
     CampaignFinished,
     CampaignRemoved,
-    CampaignStore,
     CampaignUpdated,
-    ErrorInfo,
     FailureAlert,
     GlobalChanged,
-    GlobalState,
-    Phase,
     StoreEvent,
 )
+from appizer_tui.state.model import BudgetStatus, ErrorInfo, GlobalState, Phase
+from appizer_tui.state.store import CampaignStore
 
 
 class Wall:

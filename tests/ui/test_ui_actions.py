@@ -11,7 +11,7 @@ from rich.console import Console
 from ui_harness import Harness
 from ui_screen_text import banner_text, list_rows, text_of
 
-from appizer_tui.sim import generated_scenario
+from appizer_tui.sim.scenarios import generated_scenario
 from appizer_tui.state import format as fmt
 from appizer_tui.ui.screens.export_menu import ExportScreen
 from appizer_tui.ui.widgets.campaign_list import CampaignList

@@ -11,7 +11,8 @@ from ui_screen_text import banner_text, list_rows, text_of
 
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
-from appizer_tui.sim import DEMO_API_KEY, RateLimit
+from appizer_tui.sim.app import DEMO_API_KEY
+from appizer_tui.sim.ratelimit import RateLimit
 from appizer_tui.ui.screens.api_key import ApiKeyScreen
 from appizer_tui.ui.widgets.app_header import AppHeader
 from appizer_tui.ui.widgets.campaign_list import CampaignList

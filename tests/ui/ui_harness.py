@@ -20,7 +20,9 @@ from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.sim import DEMO_API_KEY, RateLimit, Simulator, campaign_state, demo_scenario
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import campaign_state, demo_scenario
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
 from appizer_tui.ui.options import ViewerOptions
