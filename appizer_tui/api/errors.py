@@ -110,5 +110,3 @@ class InvalidResponseError(AppizerError):
     kind = "invalid_response"
     title = "Invalid response"
 
-
-ERROR_KINDS = ("auth", "not_found", "rate_limited", "server", "network", "invalid_response")

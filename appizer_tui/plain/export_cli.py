@@ -9,17 +9,11 @@ from pathlib import Path
 
 from appizer_tui.api.errors import AppizerError
 from appizer_tui.cli_common import EXIT_FAILED, EXIT_USAGE, Connection
-from appizer_tui.plain.export import (
-    CAMPAIGN_COLUMNS,
-    HISTORY_COLUMNS,
-    FetchOutcome,
-    fetch_once,
-    fetched_records,
-    render,
-)
-from appizer_tui.plain.files import ExportExistsError, atomic_write_bytes
+from appizer_tui.files import ExportExistsError, atomic_write_bytes
+from appizer_tui.plain.export import FetchOutcome, fetch_once, fetched_records
 from appizer_tui.plain.status import exit_status
 from appizer_tui.safe_text import safe_text
+from appizer_tui.state.export import CAMPAIGN_COLUMNS, HISTORY_COLUMNS, render
 
 
 def _report(campaign_id: str, error: AppizerError) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any, Protocol, TextIO
 
 from appizer_tui.api.models import Campaign
@@ -28,6 +27,7 @@ from appizer_tui.state.format import (
     format_countdown,
     format_duration,
     format_percent,
+    iso_time,
     join_parts,
     status_badge,
 )
@@ -63,12 +63,6 @@ class WatchPrinter(Protocol):
         now: float,
     ) -> None:
         """The run is over: the text format prints its summary table."""
-
-
-def iso_time(wall: float) -> str:
-    """A wall-clock instant as ISO 8601 UTC with milliseconds: 2024-01-15T10:30:05.123Z."""
-    moment = datetime.fromtimestamp(wall, UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def error_dict(error: ErrorInfo, now: float) -> dict[str, Any]:

@@ -137,15 +137,6 @@ class PermitScheduler:
 
     # -- control side --------------------------------------------------------------------------
 
-    def is_waiting(self, campaign_id: str) -> bool:
-        """True when the campaign is registered and not currently fetching."""
-        return campaign_id in self._waiters
-
-    def due_of(self, campaign_id: str) -> float | None:
-        """The campaign's due time while it waits."""
-        waiter = self._waiters.get(campaign_id)
-        return None if waiter is None else waiter.due
-
     def reschedule(self, campaign_id: str, due: float, *, forced: bool = False) -> bool:
         """Move a waiting campaign's due time; `forced` serves it before others and through a
         user or auth pause. False when it is not waiting (fetching right now)."""

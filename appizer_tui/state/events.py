@@ -17,11 +17,6 @@ from appizer_tui.state.model import ErrorInfo
 class _CampaignEvent(msgspec.Struct, frozen=True):
     campaign_id: str
 
-    @property
-    def id(self) -> str:
-        """The campaign id (short name)."""
-        return self.campaign_id
-
 
 class CampaignAdded(_CampaignEvent, frozen=True):
     """A campaign joined the watchlist."""

@@ -329,3 +329,9 @@ def budget_overrun(
 def join_parts(parts: Iterable[str | None], separator: str = " \u00b7 ") -> str:
     """The non-empty parts joined with a middle dot."""
     return separator.join(part for part in parts if part)
+
+
+def iso_time(wall: float) -> str:
+    """A wall-clock instant as ISO 8601 UTC with milliseconds: 2024-01-15T10:30:05.123Z."""
+    moment = datetime.fromtimestamp(wall, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -84,7 +84,6 @@ class Controller:
     store: CampaignStore
     poller: Poller
     options: ViewerOptions
-    persist_errors: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _changes: int = 0
     _unsaved: list[tuple[int, tuple[str, ...]]] = field(default_factory=list, repr=False)
@@ -141,8 +140,8 @@ class Controller:
     ) -> tuple[Path, bytes]:
         """The export's path and bytes, computed on the UI thread (the store is not shared with
         threads); `write_export` then writes them in a thread."""
-        from appizer_tui.plain import export as exports
-        from appizer_tui.plain.files import timestamped_export_path
+        from appizer_tui.files import timestamped_export_path
+        from appizer_tui.state import export as exports
 
         directory = self.options.export_dir
         if what == "history" and campaign_id is not None:
@@ -159,7 +158,7 @@ class Controller:
     @staticmethod
     def write_export(path: Path, data: bytes) -> Path:
         """Write an export atomically, never over an existing file (blocking)."""
-        from appizer_tui.plain.files import atomic_write_bytes
+        from appizer_tui.files import atomic_write_bytes
 
         return atomic_write_bytes(path, data)
 

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,61 @@ def test_the_viewers_modules_leave_the_rest_for_after_the_first_frame() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Each package may import only those of a lower rank (and itself); `ui` and `plain` are two front
+# ends side by side, so neither imports the other; nothing but `ui` imports Textual.
+RANK = {
+    "api": 0,
+    "state": 1,
+    "history": 2,
+    "polling": 3,
+    "team": 4,
+    "present": 5,
+    "ui": 6,
+    "plain": 6,
+}
+SHARED = {"appizer_tui", "appizer_tui.safe_text", "appizer_tui.files"}
+ALLOWED = {
+    ("plain", "cli_common"),  # the `watch` and `export` click commands share the CLI's helpers
+    ("ui/screenshots.py", "sim"),  # the screenshot tool drives the simulator (`make screenshots`)
+}
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] in ("appizer_tui", "textual")}
+
+
+def test_the_layers_import_only_downwards() -> None:
+    import appizer_tui
+
+    root = Path(appizer_tui.__file__).parent
+    wrong = []
+    for path in sorted(root.rglob("*.py")):
+        where = path.relative_to(root).as_posix()
+        package = where.split("/")[0]
+        if package not in RANK:
+            continue
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] == "textual":
+                if package != "ui":
+                    wrong.append(f"{where} imports {name}")
+                continue
+            if name in SHARED or parts[1] == package:
+                continue
+            target = parts[1]
+            if (package, target) in ALLOWED or (where, target) in ALLOWED:
+                continue
+            if RANK.get(target, 99) >= RANK[package]:
+                wrong.append(f"{where} imports {name}")
+    assert wrong == []

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from plain_helpers import ManualClock, against, run
 
-from appizer_tui.plain.export import CAMPAIGN_COLUMNS, HISTORY_COLUMNS
 from appizer_tui.sim.scenarios import CampaignSpec, demo_scenario
 from appizer_tui.sim.server import RunningServer
+from appizer_tui.state.export import CAMPAIGN_COLUMNS, HISTORY_COLUMNS
 
 # Ids a server can really send back, that a spreadsheet would run as formulas.
 HOSTILE = ("=1+2", "@SUM(A1)", "-2+3", "+cmd|calc")

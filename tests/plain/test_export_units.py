@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from appizer_tui import files
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
-from appizer_tui.plain import files
-from appizer_tui.plain.export import (
+from appizer_tui.files import ExportExistsError, atomic_write_bytes, timestamped_export_path
+from appizer_tui.state.export import (
     CAMPAIGN_COLUMNS,
     HISTORY_COLUMNS,
     campaign_record,
@@ -23,7 +24,6 @@ from appizer_tui.plain.export import (
     render_csv,
     spreadsheet_safe,
 )
-from appizer_tui.plain.files import ExportExistsError, atomic_write_bytes, timestamped_export_path
 from appizer_tui.state.metrics import compute_metrics
 from appizer_tui.state.store import CampaignStore
 

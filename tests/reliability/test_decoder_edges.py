@@ -20,9 +20,9 @@ from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.errors import InvalidResponseError
 from appizer_tui.api.models import decode_campaign
 from appizer_tui.api.secret import ApiKey
-from appizer_tui.plain.export import CAMPAIGN_COLUMNS, campaign_record, render
 from appizer_tui.plain.watch_output import JsonlPrinter
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.state.export import CAMPAIGN_COLUMNS, campaign_record, render
 from appizer_tui.state.metrics import compute_metrics
 from appizer_tui.state.store import CampaignStore
 

@@ -18,18 +18,18 @@ from payloads import UNSAFE_IN_FILES, file_leaks
 
 from appizer_tui.api.errors import NotFoundError, ServerError
 from appizer_tui.api.models import Campaign
-from appizer_tui.plain.export import (
+from appizer_tui.plain.status import to_json, to_table
+from appizer_tui.plain.summary import ColourScheme, EndReason
+from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter
+from appizer_tui.polling.clock import FakeClock
+from appizer_tui.safe_text import safe_text
+from appizer_tui.state.export import (
     CAMPAIGN_COLUMNS,
     HISTORY_COLUMNS,
     campaign_record,
     render,
     store_history_records,
 )
-from appizer_tui.plain.status import to_json, to_table
-from appizer_tui.plain.summary import ColourScheme, EndReason
-from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter
-from appizer_tui.polling.clock import FakeClock
-from appizer_tui.safe_text import safe_text
 from appizer_tui.state.model import ErrorInfo
 from appizer_tui.state.store import CampaignStore
 
