@@ -28,6 +28,7 @@ import platformdirs
 
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.api.urls import DEFAULT_BASE_URL, check_base_url
+from appizer_tui.polling.interval import MAX_INTERVAL, MIN_INTERVAL
 
 APP_NAME = "appizer-tui"
 
@@ -155,8 +156,8 @@ SETTINGS: tuple[Setting, ...] = (
         "poll interval",
         kind=float,
         default=5.0,
-        default_text="5 s (1 to 300)",
-        check=_within(1.0, 300.0),
+        default_text=f"5 s ({MIN_INTERVAL:g} to {MAX_INTERVAL:g})",
+        check=_within(MIN_INTERVAL, MAX_INTERVAL),
         commands=POLLING_COMMANDS,
         metavar="SECONDS",
     ),

@@ -84,6 +84,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         base_url=args.base_url,
         demo=False,
         key_masked=ApiKey(DEMO_KEY).masked,
+        alert_failure_rate=store.failure_alert_rate,
         export_dir=Path.cwd(),
         watchlist_path=None,
     )

@@ -25,6 +25,7 @@ from appizer_tui.polling.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from appizer_tui.polling.budget import RateBudget
 from appizer_tui.polling.clock import Clock
 from appizer_tui.polling.conditions import Conditions
+from appizer_tui.polling.interval import check_interval
 from appizer_tui.polling.lifecycle import Cadence, Track
 from appizer_tui.polling.outage import OutageTracker
 from appizer_tui.polling.runner import CampaignRunner, CampaignSource
@@ -36,16 +37,6 @@ from appizer_tui.state.store import CampaignStore
 __all__ = ["CampaignSource", "Poller", "check_interval"]
 
 log = logging.getLogger(__name__)
-
-MIN_INTERVAL = 1.0
-MAX_INTERVAL = 300.0
-
-
-def check_interval(seconds: float) -> float:
-    """The interval as a float, or ValueError outside 1 to 300 seconds."""
-    if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
-        raise ValueError(f"the interval must be {MIN_INTERVAL:g} to {MAX_INTERVAL:g} seconds")
-    return float(seconds)
 
 
 class Poller:

@@ -1,5 +1,6 @@
 """What the command line tells the viewer, as one frozen value (no Textual here, so the CLI can
-build it without importing the UI)."""
+build it without importing the UI). `appizer_tui.viewer` builds it from the resolved `Settings`;
+every field without a default must be given, so no setting's default is written twice."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ class ViewerOptions:
     """True when watching the built-in simulator: the header says DEMO."""
     key_masked: str | None
     """The API key as it may be shown (`ApiKey.masked`), or None when no key is set."""
-    alert_failure_rate: float = 0.05
-    """A campaign whose failure rate is above this is highlighted and alerted once."""
+    alert_failure_rate: float
+    """A campaign whose failure rate reaches this is highlighted and alerted once (its default
+    is the settings table's, `appizer_tui.settings_table`)."""
     export_dir: Path
     """Where `e` writes exports."""
     watchlist_path: Path | None

@@ -87,6 +87,7 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
         base_url=BASE_URL,
         demo=True,
         key_masked=key.masked,
+        alert_failure_rate=store.failure_alert_rate,
         export_dir=export_dir or Path("."),
         watchlist_path=None,
     )

@@ -68,6 +68,7 @@ def make_app(tmp_path: Path) -> tuple[AppizerApp, CampaignStore, FakeClock]:
         base_url="http://127.0.0.1:9/v1",
         demo=False,
         key_masked="sk_test_…0000",
+        alert_failure_rate=store.failure_alert_rate,
         export_dir=tmp_path,
         watchlist_path=None,
     )

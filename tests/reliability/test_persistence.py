@@ -41,6 +41,7 @@ def controller(tmp_path: Path) -> Controller:
         base_url="http://127.0.0.1:9/v1",
         demo=False,
         key_masked=None,
+        alert_failure_rate=0.05,
         export_dir=tmp_path,
         watchlist_path=tmp_path / "watchlist.json",
     )
