@@ -16,15 +16,39 @@ import click
 from appizer_tui import __version__
 from appizer_tui.cli_common import open_connection, options_for, parse_campaign_ids
 
+_LAZY_COMMANDS = {
+    "view": "appizer_tui.viewer_command:view_command",
+    "watch": "appizer_tui.plain.commands:watch_command",
+    "export": "appizer_tui.plain.commands:export_command",
+    "sim": "appizer_tui.sim.command:sim_command",
+}
+"""Commands whose modules are imported only to run them or to list them in --help (click's
+"lazily loading subcommands" pattern), so the viewer never imports `watch`'s or `sim`'s."""
+
 
 class _ViewerByDefault(click.Group):
     """A group whose default command is `view`, so options and ids can follow the bare command."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *_LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = _LAZY_COMMANDS.get(cmd_name)
+        if where is None:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module, _, name = where.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         first = args[0] if args else None
-        if first not in self.commands and first not in ("--help", "-h", "--version"):
+        commands = self.list_commands(ctx)
+        if first not in commands and first not in ("--help", "-h", "--version"):
             if first is not None and not first.startswith("-"):
-                _refuse_mistyped_command(first, list(self.commands))
+                _refuse_mistyped_command(first, commands)
             args = ["view", *args]
         return super().parse_args(ctx, args)
 
@@ -91,29 +115,3 @@ def status_command(campaign_ids: tuple[str, ...], as_json: bool, **settings: Any
         outcomes = asyncio.run(run())
     click.echo(to_json(ids, outcomes) if as_json else to_table(ids, outcomes))
     sys.exit(exit_status(outcomes))
-
-
-def _register_lazy_commands() -> None:
-    """Commands whose modules are imported only to run them (or to show their help)."""
-    try:
-        from appizer_tui.plain.commands import export_command, watch_command
-    except ImportError:  # pragma: no cover - during development only
-        pass
-    else:
-        main.add_command(watch_command, "watch")
-        main.add_command(export_command, "export")
-    try:
-        from appizer_tui.sim.command import sim_command
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        main.add_command(sim_command, "sim")
-    try:
-        from appizer_tui.viewer_command import view_command
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        main.add_command(view_command, "view")
-
-
-_register_lazy_commands()
