@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from appizer_tui.api.secret import ApiKey
@@ -138,7 +138,7 @@ def open_connection(**flags: Any) -> Iterator[Connection]:
         yield Connection(resolved)
         return
     url, key, ids, stop = _start_demo()
-    connection = Connection(replace(resolved, api_key=key, base_url=url), demo_ids=ids, _stop=stop)
+    connection = Connection(resolved._replace(api_key=key, base_url=url), demo_ids=ids, _stop=stop)
     try:
         yield connection
     finally:

@@ -17,11 +17,9 @@ or the variable) and the key. The API key is never written to any file by this p
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import platformdirs
 
@@ -39,16 +37,13 @@ def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
-@dataclass(frozen=True)
-class FileConfig:
+class FileConfig(NamedTuple):
     """What the config file said: values by setting name (all optional)."""
 
     path: Path | None = None
     values: Mapping[str, Any] | None = None
 
 
-_MSGSPEC_KEY = re.compile(r"`\$\.(\w+)`")
-_MSGSPEC_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
 _KIND_WORDS = {str: "a string", float: "a number", bool: "true or false"}
 
 
@@ -62,11 +57,13 @@ def _file_schema() -> Any:
 
 def _file_error(path: Path, message: str) -> ConfigError:
     """msgspec's complaint in our words: the file, the key and what it should be."""
-    unknown = _MSGSPEC_UNKNOWN.search(message)
+    import re  # the patterns are compiled only when there is an error to word
+
+    unknown = re.search(r"unknown field `([^`]*)`", message)
     if unknown:
         known = ", ".join(file_key(s) for s in SETTINGS if s.in_file)
         return ConfigError(f"{path}: unknown key {unknown.group(1)!r} (known: {known})")
-    key = _MSGSPEC_KEY.search(message)
+    key = re.search(r"`\$\.(\w+)`", message)
     row = next((s for s in SETTINGS if key and file_key(s) == key.group(1)), None)
     if row is None:
         return ConfigError(f"{path}: {message}")
