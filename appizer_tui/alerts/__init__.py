@@ -10,3 +10,6 @@
 No Textual and no click here (but `command.py`, the `alerts` subcommand): the presenter evaluates
 the rules for the viewer and `watch` alike.
 """
+
+NOTIFY_MODES = ("auto", "osc9", "osc777", "bell", "off")
+"""The values of `--notify` (here, free of imports, for the command line's choices)."""

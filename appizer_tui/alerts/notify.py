@@ -32,11 +32,10 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Final, TextIO
 
+from appizer_tui.alerts import NOTIFY_MODES
 from appizer_tui.alerts.alert import Alert
 from appizer_tui.safe_text import safe_text
 
-NOTIFY_MODES: Final = ("auto", "osc9", "osc777", "bell", "off")
-"""The values of `--notify`."""
 TITLE_LIMIT: Final = 80
 BODY_LIMIT: Final = 240
 """Characters kept of a title and a body: a notification is read at a glance."""

@@ -109,6 +109,17 @@ class AlertConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
         return rule not in self.disabled
 
 
+def failure_resolve_level(threshold: float) -> float:
+    """The failure rate a firing `failure_rate` alert must fall below to resolve (4 % for 5 %).
+    Rounded so that a rate exactly at the level, as the store computes it, counts as at it."""
+    return round(threshold * (1.0 - HYSTERESIS), 12)
+
+
+def delivery_resolve_level(floor: float) -> float:
+    """The delivery rate a firing `delivery_rate` alert must reach to resolve (92 % for 90 %)."""
+    return round(floor + HYSTERESIS * (1.0 - floor), 12)
+
+
 def _attempts(campaign: Campaign) -> int:
     return campaign.stats.sent + campaign.stats.failed
 
@@ -121,7 +132,7 @@ def check_failure_rate(view: CampaignView, config: AlertConfig, firing: bool) ->
     limit = config.failure_rate
     attempts = _attempts(view.campaign)
     if firing:
-        active = rate >= limit * (1.0 - HYSTERESIS)
+        active = rate >= failure_resolve_level(limit)
     else:
         active = attempts >= config.min_attempts and rate >= limit
     who = safe_text(view.campaign_id)
@@ -142,7 +153,7 @@ def check_delivery_rate(view: CampaignView, config: AlertConfig, firing: bool) -
     if view.campaign is None or rate is None or floor is None:
         return None
     if firing:
-        active = rate < floor + HYSTERESIS * (1.0 - floor)
+        active = rate < delivery_resolve_level(floor)
     else:
         active = view.campaign.stats.sent >= config.min_attempts and rate < floor
     who = safe_text(view.campaign_id)
