@@ -5,7 +5,7 @@
   only as one line of JSON on stdin (`Alert.to_json()`, strings made inert), then EOF.
 - The command's environment is ours minus every `APPIZER_*` variable, so the API key (and any
   other secret setting) never reaches it. Its stdout is discarded and its stderr read (the first
-  `STDERR_KEPT` bytes are kept for the report); neither reaches the terminal the viewer draws on.
+  line is kept for the report); neither reaches the terminal the viewer draws on.
   It runs in a session of its own, so Ctrl+C in the terminal is not delivered to it and a
   timeout kills its whole process group (a script and the `curl` it started).
 - At most `max_running` (4) run at a time; more wait in a queue of `queue_size` (100). When the
@@ -36,7 +36,9 @@ MAX_RUNNING: Final = 4
 QUEUE_SIZE: Final = 100
 TIMEOUT: Final = 10.0
 STDERR_KEPT: Final = 300
-"""Bytes of a failing hook's stderr kept for its report."""
+"""Bytes of a failing hook's stderr read into memory."""
+STDERR_SHOWN: Final = 160
+"""Characters of its first line shown in the report."""
 
 
 def hook_argv(command: str) -> list[str]:
@@ -151,7 +153,8 @@ class HookRunner:
             await self._reap(process)
         if process.returncode == 0:
             return None
-        detail = f": {stderr.decode(errors='replace').strip()}" if stderr.strip() else ""
+        lines = stderr.decode(errors="replace").strip().splitlines()
+        detail = f": {safe_text(lines[0], max_length=STDERR_SHOWN)}" if lines else ""
         return f"exit status {process.returncode}{detail}"
 
     @staticmethod
