@@ -42,10 +42,11 @@ class AlertChannels:
         """The hook's current failure, for the status line."""
         return None if self.hooks is None else self.hooks.problem
 
-    async def aclose(self) -> None:
-        """Let queued hook runs finish (each is bounded by its timeout), then stop the workers."""
+    async def aclose(self, grace: float | None = None) -> None:
+        """Let queued hook runs finish, for at most `grace` seconds (None: until done; each run
+        is bounded by its timeout), then stop the workers, killing any run still going."""
         if self.hooks is not None:
-            await self.hooks.drain()
+            await self.hooks.drain(grace)
             await self.hooks.aclose()
 
 

@@ -99,9 +99,14 @@ class HookRunner:
             return False
         return True
 
-    async def drain(self) -> None:
-        """Wait until every queued run has finished (for `alerts test` and an orderly exit)."""
-        await self._queue.join()
+    async def drain(self, grace: float | None = None) -> bool:
+        """Wait until every queued run has finished (for `alerts test` and an orderly exit), at
+        most `grace` seconds; False when some were still waiting or running then."""
+        try:
+            await asyncio.wait_for(self._queue.join(), grace)
+        except TimeoutError:
+            return False
+        return True
 
     async def aclose(self) -> None:
         """Stop the workers; a run in progress is killed."""

@@ -233,7 +233,7 @@ class AlertEngine:
         """Drop a campaign that left the watchlist, with no `resolved` transitions."""
         self._progress.pop(campaign_id, None)
         self._status.pop(campaign_id, None)
-        for key in [key for key in self._firing if key[1] == campaign_id]:
+        for key in [key for key, held in self._firing.items() if held.campaign_id == campaign_id]:
             del self._firing[key]
         self._by_campaign.pop(campaign_id, None)
 

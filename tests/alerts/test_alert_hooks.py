@@ -16,7 +16,9 @@ from alert_support import Feed, campaign
 from msgspec.structs import replace
 
 from appizer_tui.alerts.alert import Alert
+from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.hooks import MAX_RUNNING, TIMEOUT, HookRunner
+from appizer_tui.alerts.notify import TerminalNotifier
 from appizer_tui.api.models import CampaignStatus
 
 HOOK = """
@@ -224,3 +226,19 @@ def test_the_command_line_is_split_like_a_shell_would_and_checked():
         HookRunner("   ")
     with pytest.raises(ValueError):
         HookRunner("notify 'unbalanced")
+
+
+async def test_channels_send_each_alert_to_the_notifier_and_the_hook_and_close_within_grace(hook):
+    script, out = hook
+    written: list[str] = []
+    hanging = HookRunner(command(script, out, "hang"), timeout=60.0)
+    channels = AlertChannels(TerminalNotifier("osc9", written.append), hanging)
+    alerts = alerts_with_hostile_ids()
+    channels.send(alerts)
+    assert len(written) == 2 and all(text.startswith("\x1b]9;") for text in written)
+    await until(lambda: len(records(out)) == 2)
+    started = time.monotonic()
+    await channels.aclose(grace=0.5)
+    assert time.monotonic() - started < 30.0  # not the hook's 60 s
+    for run in records(out):
+        await until(lambda run=run: not alive(int(run["pid"])) and not alive(int(run["child"])))

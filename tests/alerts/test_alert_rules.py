@@ -313,3 +313,14 @@ def test_config_defaults_and_the_config_file_table():
         msgspec.convert({"disabled": ["failure"]}, AlertConfig)
     with pytest.raises(ValueError, match="fraction"):
         AlertConfig(failure_rate=5)
+
+
+def test_forgetting_a_campaign_keeps_the_api_alert_even_under_a_clashing_name():
+    feed = Feed(None, "auth")
+    feed.poll(campaign(900, 100, campaign_id="auth"))
+    refused = ErrorInfo(kind="auth", title="key refused", message="nope", http_status=401)
+    feed.set_global(GlobalState(auth_error=refused))
+    feed.engine.forget("auth")
+    assert feed.engine.firing("auth") == frozenset()
+    assert feed.engine.firing(None) == frozenset({"api"})
+    assert [a.rule for a in feed.engine.firing_alerts()] == ["api"]
