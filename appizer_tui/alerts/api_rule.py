@@ -47,15 +47,14 @@ class Streak:
 
     def update(self, active: bool, now: float, started: float | None = None) -> None:
         """Record whether the condition holds at `now` (`started`: when it began, if known)."""
+        if self.cleared_at is not None and now - self.cleared_at >= API_RESOLVE_AFTER:
+            self.since = self.cleared_at = None  # clear long enough: that stretch is over
         if active:
             if self.since is None:
                 self.since = now if started is None else min(started, now)
             self.cleared_at = None
-        elif self.since is not None:
-            if self.cleared_at is None:
-                self.cleared_at = now
-            if now - self.cleared_at >= API_RESOLVE_AFTER:
-                self.since = self.cleared_at = None
+        elif self.since is not None and self.cleared_at is None:
+            self.cleared_at = now
 
     def held(self, now: float) -> float | None:
         """Seconds the stretch has lasted (up to its clearing), or None when there is none."""

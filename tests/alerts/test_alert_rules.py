@@ -324,3 +324,13 @@ def test_forgetting_a_campaign_keeps_the_api_alert_even_under_a_clashing_name():
     assert feed.engine.firing("auth") == frozenset()
     assert feed.engine.firing(None) == frozenset({"api"})
     assert [a.rule for a in feed.engine.firing_alerts()] == ["api"]
+
+
+async def test_a_short_rate_limit_long_ago_does_not_count_towards_a_new_one():
+    feed = Feed()
+    feed.set_global(GlobalState(rate_limited_until=feed.clock.wall() + 30))
+    await feed.clock.advance(30)
+    feed.set_global(GlobalState())
+    await feed.clock.advance(3600)  # nobody evaluated in between: nothing changed
+    assert feed.set_global(GlobalState(rate_limited_until=feed.clock.wall() + 30)) == []
+    assert feed.engine.next_check_at() == pytest.approx(feed.clock.wall() + API_AFTER)
