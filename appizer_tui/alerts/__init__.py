@@ -5,10 +5,19 @@
 - `notify.py`: desktop notifications through the terminal (OSC 777, OSC 9, the bell).
 - `hooks.py`: `HookRunner`, the `--on-alert` command, run without a shell.
 - `channels.py`: `AlertChannels`, one place to send transitions to every channel; the sample alert
-  of `appizer-tui alerts test`.
+  of `appizer-tui alerts test` (`command.py`, the click command).
 
-No Textual and no click here (but `command.py`, the `alerts` subcommand): the presenter evaluates
-the rules for the viewer and `watch` alike.
+No Textual and no click here (but in `command.py`). One engine per presenter, used the same way
+by the viewer and `watch`:
+
+    engine = AlertEngine(AlertConfig(...))
+    channels = AlertChannels(TerminalNotifier.from_env(mode, write), HookRunner(cmd, ...))
+    # when building a frame, with the views drained from the changed set:
+    alerts = engine.evaluate(changed_views, store.global_state(), clock.wall())
+    channels.send(alerts)                      # desktop and hook; never waits
+    red = FAILURE_RATE in engine.firing(campaign_id)
+    # wake up at engine.next_check_at() even when nothing changed; on CampaignRemoved:
+    engine.forget(campaign_id)
 """
 
 NOTIFY_MODES = ("auto", "osc9", "osc777", "bell", "off")
