@@ -13,6 +13,7 @@ and seconds for `stalled` and the timed `api` conditions (see `rules.py`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, NamedTuple
 
@@ -44,12 +45,13 @@ def severity_of(rule: str) -> Severity:
 
 
 class Check(NamedTuple):
-    """A rule's verdict on the latest data: true or not, and what an alert would say."""
+    """A rule's verdict on the latest data: true or not, and what an alert would say. The
+    message is written only for a transition (`describe()`), not on every evaluation."""
 
     active: bool
     value: float | None
     threshold: float | None
-    message: str
+    describe: Callable[[], str]
 
 
 def alert_time(wall: float) -> str:

@@ -31,6 +31,7 @@ API_AFTER: Final = 60.0
 """Seconds a rate limit or an outage must last before the `api` rule fires."""
 API_RESOLVE_AFTER: Final = 15.0
 """Seconds a global condition must stay clear before its alert resolves."""
+API_CONDITIONS: Final = ("auth", "rate_limited", "offline")
 
 
 class Streak:
@@ -104,11 +105,12 @@ class ApiConditions:
     def checks(self, now: float, is_firing: Callable[[str], bool]) -> list[tuple[str, Check]]:
         """(condition, verdict) for each; `is_firing(condition)` says whether it is firing."""
         auth_active = self.auth.is_true(now, is_firing("auth"))
+        auth_text = self._auth_text if auth_active else "the API key is accepted again"
         auth = Check(
             auth_active,
             None if self._auth_status is None else float(self._auth_status),
             None,
-            safe_text(self._auth_text if auth_active else "the API key is accepted again"),
+            lambda: safe_text(auth_text),
         )
         return [
             ("auth", auth),
@@ -120,11 +122,13 @@ class ApiConditions:
         what = "rate limited" if streak is self.rate_limited else "the API unreachable"
         held = streak.held(now)
         active = streak.is_true(now, firing)
-        if active:
-            message = f"{what} for {format_duration(held)}"
-        else:
-            message = f"no longer {what} (it lasted {format_duration(held)})"
-        return Check(active, held, streak.needed, message)
+
+        def describe() -> str:
+            if active:
+                return f"{what} for {format_duration(held)}"
+            return f"no longer {what} (it lasted {format_duration(held)})"
+
+        return Check(active, held, streak.needed, describe)
 
     def next_change_at(self, is_firing: Callable[[str], bool]) -> float | None:
         """The earliest time a condition's verdict could change without new input."""

@@ -52,7 +52,7 @@ from appizer_tui.alerts.alert import (
     alert_time,
     severity_of,
 )
-from appizer_tui.alerts.api_rule import ApiConditions
+from appizer_tui.alerts.api_rule import API_CONDITIONS, ApiConditions
 from appizer_tui.api.models import Campaign, CampaignStatus
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.format import format_count, format_duration, format_percent
@@ -129,22 +129,23 @@ def check_failure_rate(view: CampaignView, config: AlertConfig, firing: bool) ->
     rate = view.metrics.failure_rate
     if view.campaign is None or rate is None:
         return None
-    limit = config.failure_rate
-    attempts = _attempts(view.campaign)
+    campaign, limit = view.campaign, config.failure_rate
+    attempts = _attempts(campaign)
     if firing:
         active = rate >= failure_resolve_level(limit)
     else:
         active = attempts >= config.min_attempts and rate >= limit
-    who = safe_text(view.campaign_id)
-    failed = format_count(view.campaign.stats.failed)
-    if active:
-        message = (
-            f"{who}: failure rate {format_percent(rate)} is at or above {format_percent(limit)}"
-            f" ({failed} failed of {format_count(attempts)} attempted)"
-        )
-    else:
-        message = f"{who}: failure rate back to {format_percent(rate)} ({failed} failed)"
-    return Check(active, rate, limit, message)
+
+    def describe() -> str:
+        who, failed = safe_text(view.campaign_id), format_count(campaign.stats.failed)
+        if active:
+            return (
+                f"{who}: failure rate {format_percent(rate)} is at or above"
+                f" {format_percent(limit)} ({failed} failed of {format_count(attempts)} attempted)"
+            )
+        return f"{who}: failure rate back to {format_percent(rate)} ({failed} failed)"
+
+    return Check(active, rate, limit, describe)
 
 
 def check_delivery_rate(view: CampaignView, config: AlertConfig, firing: bool) -> Check | None:
@@ -156,12 +157,14 @@ def check_delivery_rate(view: CampaignView, config: AlertConfig, firing: bool) -
         active = rate < delivery_resolve_level(floor)
     else:
         active = view.campaign.stats.sent >= config.min_attempts and rate < floor
-    who = safe_text(view.campaign_id)
-    if active:
-        message = f"{who}: delivery rate {format_percent(rate)} is below {format_percent(floor)}"
-    else:
-        message = f"{who}: delivery rate back to {format_percent(rate)}"
-    return Check(active, rate, floor, message)
+
+    def describe() -> str:
+        who = safe_text(view.campaign_id)
+        if active:
+            return f"{who}: delivery rate {format_percent(rate)} is below {format_percent(floor)}"
+        return f"{who}: delivery rate back to {format_percent(rate)}"
+
+    return Check(active, rate, floor, describe)
 
 
 class _Progress(msgspec.Struct):
@@ -187,6 +190,7 @@ class AlertEngine:
         self._progress: dict[str, _Progress] = {}
         self._status: dict[str, CampaignStatus] = {}
         self._api = ApiConditions()
+        self._last_global: GlobalState | None = None
         self._history: deque[Alert] = deque(maxlen=history_limit)
 
     # -- reading -------------------------------------------------------------------------------
@@ -220,7 +224,7 @@ class AlertEngine:
         for view in views:
             if view.campaign is not None:
                 transitions.extend(self._campaign_transitions(view, now))
-        if self.config.enabled(API):
+        if self.config.enabled(API) and self._api_due(global_state, now):
             self._api.update(global_state, now)
             for condition, check in self._api.checks(now, self._api_firing):
                 alert = self._apply((API, condition), None, None, check, now)
@@ -228,6 +232,16 @@ class AlertEngine:
                     transitions.append(alert)
         self._history.extend(transitions)
         return transitions
+
+    def _api_due(self, global_state: GlobalState, now: float) -> bool:
+        """True when the global state changed or a timed condition's moment came: the `api`
+        rule has nothing new to say otherwise (most evaluations are one campaign's poll)."""
+        if global_state == self._last_global:
+            due = self.next_check_at()
+            if due is None or now < due:
+                return False
+        self._last_global = global_state
+        return True
 
     def forget(self, campaign_id: str) -> None:
         """Drop a campaign that left the watchlist, with no `resolved` transitions."""
@@ -267,18 +281,20 @@ class AlertEngine:
             progress = self._progress[view.campaign_id] = _Progress(attempts, seen_at)
         still = seen_at - progress.since
         active = campaign.status is CampaignStatus.SENDING and still >= self.config.stall_after
-        who = safe_text(view.campaign_id)
-        if active:
-            total = format_count(campaign.stats.total_recipients)
-            message = (
-                f"{who}: no progress for {format_duration(still)} while sending"
-                f" ({format_count(attempts)} of {total} processed)"
-            )
-        elif campaign.status is CampaignStatus.SENDING:
-            message = f"{who}: sending again ({format_count(attempts)} processed)"
-        else:
-            message = f"{who}: no longer sending ({safe_text(campaign.raw_status)})"
-        return Check(active, still, self.config.stall_after, message)
+
+        def describe() -> str:
+            who, processed = safe_text(view.campaign_id), format_count(attempts)
+            if active:
+                total = format_count(campaign.stats.total_recipients)
+                return (
+                    f"{who}: no progress for {format_duration(still)} while sending"
+                    f" ({processed} of {total} processed)"
+                )
+            if campaign.status is CampaignStatus.SENDING:
+                return f"{who}: sending again ({processed} processed)"
+            return f"{who}: no longer sending ({safe_text(campaign.raw_status)})"
+
+        return Check(active, still, self.config.stall_after, describe)
 
     def _notice(self, cid: str, campaign: Campaign, now: float) -> Alert | None:
         before = self._status.get(cid)
@@ -292,7 +308,8 @@ class AlertEngine:
             f" ({format_count(stats.sent)} sent, {format_count(stats.failed)} failed"
             f" of {format_count(stats.total_recipients)})"
         )
-        return self._record(rule, "firing", cid, campaign, Check(True, None, None, message), now)
+        notice = Check(True, None, None, lambda: message)
+        return self._record(rule, "firing", cid, campaign, notice, now)
 
     def _apply(
         self,
@@ -308,14 +325,14 @@ class AlertEngine:
             return None
         state: AlertState = "firing" if check.active else "resolved"
         alert = self._record(key[0], state, cid, campaign, check, now)
+        rules = self._by_campaign.get(cid, frozenset())
         if check.active:
             self._firing[key] = alert
+            self._by_campaign[cid] = rules | {key[0]}
         else:
             del self._firing[key]
-        # Transitions are rare: recount this owner's rules rather than keep a second index.
-        self._by_campaign[cid] = frozenset(
-            rule for (rule, _), held in self._firing.items() if held.campaign_id == cid
-        )
+            if cid is not None or not any(map(self._api_firing, API_CONDITIONS)):
+                self._by_campaign[cid] = rules - {key[0]}
         return alert
 
     @staticmethod
@@ -334,7 +351,7 @@ class AlertEngine:
             campaign_id=cid,
             value=check.value,
             threshold=check.threshold,
-            message=check.message,
+            message=check.describe(),
             campaign=campaign,
             at=alert_time(now),
         )

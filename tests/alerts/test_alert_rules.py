@@ -334,3 +334,22 @@ async def test_a_short_rate_limit_long_ago_does_not_count_towards_a_new_one():
     await feed.clock.advance(3600)  # nobody evaluated in between: nothing changed
     assert feed.set_global(GlobalState(rate_limited_until=feed.clock.wall() + 30)) == []
     assert feed.engine.next_check_at() == pytest.approx(feed.clock.wall() + API_AFTER)
+
+
+async def test_the_api_rule_fires_while_any_of_its_conditions_does():
+    feed = Feed()
+    refused = ErrorInfo(kind="auth", title="key refused", message="nope", http_status=401)
+    began = feed.clock.wall() - 60
+    fired = feed.set_global(GlobalState(auth_error=refused, offline_since=began))
+    assert [a.message for a in fired] == [
+        "the API key was refused (HTTP 401: key refused)",
+        "the API unreachable for 1 min",
+    ]
+    feed.set_global(GlobalState(offline_since=began))
+    await feed.clock.advance(API_RESOLVE_AFTER)
+    assert [a.message for a in feed.evaluate()] == ["the API key is accepted again"]
+    assert feed.engine.firing(None) == frozenset({"api"})  # still offline
+    feed.set_global(GlobalState())
+    await feed.clock.advance(API_RESOLVE_AFTER)
+    assert [a.state for a in feed.evaluate()] == ["resolved"]
+    assert feed.engine.firing(None) == frozenset()
