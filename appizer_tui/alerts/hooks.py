@@ -95,7 +95,7 @@ class HookRunner:
             self._queue.put_nowait(alert)
         except asyncio.QueueFull:
             self._dropped += 1
-            self._failed(f"{self._dropped} alerts dropped: the queue of waiting runs is full")
+            self._failed(f"alerts dropped: {self._dropped} (the queue of waiting runs is full)")
             return False
         return True
 
@@ -122,6 +122,8 @@ class HookRunner:
             alert = await self._queue.get()
             try:
                 error = await self._run(alert)
+            except Exception as exc:  # a bug here must not silently cost a worker
+                error = f"internal error: {exc!r}"
             finally:
                 self.runs += 1
                 self._queue.task_done()
@@ -156,11 +158,14 @@ class HookRunner:
             return f"killed after {self.timeout:g} s"
         finally:
             await self._reap(process)
-        if process.returncode == 0:
+        status = process.returncode  # set: _reap waited for the process
+        if status == 0:
             return None
+        if status is not None and status < 0:
+            return f"killed by signal {-status}"
         lines = stderr.decode(errors="replace").strip().splitlines()
         detail = f": {safe_text(lines[0], max_length=STDERR_SHOWN)}" if lines else ""
-        return f"exit status {process.returncode}{detail}"
+        return f"exit status {status}{detail}"
 
     @staticmethod
     async def _talk(process: asyncio.subprocess.Process, alert: Alert) -> bytes:

@@ -210,7 +210,7 @@ async def test_at_most_max_running_at_once_more_wait_and_a_full_queue_drops(hook
     await until(lambda: len(records(out)) == 2)  # both running, blocked
     assert runner.submit(alert) and runner.submit(alert)  # these two wait
     assert runner.submit(alert) is False  # the queue is full: dropped, reported
-    assert reports == ["on-alert hook: 1 alerts dropped: the queue of waiting runs is full"]
+    assert reports == ["on-alert hook: alerts dropped: 1 (the queue of waiting runs is full)"]
     await asyncio.sleep(0.3)  # give a wrongly started third run time to show itself
     assert len(records(out)) == 2
     (out / "release").write_text("")
