@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from appizer_tui.alerts.alert import FAILURE_RATE, Alert, alert_time, severity_of
+from appizer_tui.alerts.alert import FAILURE_RATE, RULE_NAMES, Alert
 from appizer_tui.alerts.hooks import HookRunner
 from appizer_tui.alerts.notify import TerminalNotifier
-from appizer_tui.alerts.rules import AlertConfig
+from appizer_tui.alerts.rules import AlertConfig, AlertEngine
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
-from appizer_tui.state.format import format_percent
 from appizer_tui.state.metrics import compute_metrics
+from appizer_tui.state.model import CampaignView, GlobalState
 
 SAMPLE_CAMPAIGN_ID = "camp_alerts_test"
 
@@ -50,37 +50,29 @@ class AlertChannels:
             await self.hooks.aclose()
 
 
-def sample_alert(now: float, config: AlertConfig | None = None) -> Alert:
-    """A firing `failure_rate` alert on a made-up campaign, shaped exactly like a real one."""
-    threshold = (config or AlertConfig()).failure_rate
+def sample_alert(now: float) -> Alert:
+    """A firing `failure_rate` alert on a made-up campaign, made by the rule itself (at its
+    default threshold), so it is shaped exactly like a real one."""
     campaign = Campaign(
         campaign_id=SAMPLE_CAMPAIGN_ID,
         status=CampaignStatus.SENDING,
         raw_status="sending",
         stats=Stats(total_recipients=10_000, sent=3_800, delivered=3_650, failed=700),
     )
-    value = compute_metrics(campaign).failure_rate
-    return Alert(
-        rule=FAILURE_RATE,
-        state="firing",
-        severity=severity_of(FAILURE_RATE),
+    view = CampaignView(
         campaign_id=SAMPLE_CAMPAIGN_ID,
-        value=value,
-        threshold=threshold,
-        message=(
-            f"test alert from appizer-tui alerts test: failure rate {format_percent(value)}"
-            f" is at or above {format_percent(threshold)}"
-        ),
         campaign=campaign,
-        at=alert_time(now),
+        last_success_at=now,
+        metrics=compute_metrics(campaign),
     )
+    rule_only = AlertConfig(disabled=frozenset(RULE_NAMES) - {FAILURE_RATE})
+    (alert,) = AlertEngine(rule_only).evaluate([view], GlobalState(), now)
+    return alert
 
 
-async def send_test_alert(
-    channels: AlertChannels, now: float, config: AlertConfig | None = None
-) -> tuple[Alert, str | None]:
+async def send_test_alert(channels: AlertChannels, now: float) -> tuple[Alert, str | None]:
     """Send `sample_alert` through `channels` and wait for the hook; (alert, hook problem)."""
-    alert = sample_alert(now, config)
+    alert = sample_alert(now)
     channels.send([alert])
     await channels.aclose()
     return alert, channels.problem

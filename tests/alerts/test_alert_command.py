@@ -94,7 +94,8 @@ def test_on_a_terminal_the_sample_is_an_osc777_notification():
     finally:
         os.close(master)
     assert child.returncode == 0, child.stderr.decode()
-    assert received.startswith(b"\x1b]777;notify;appizer-tui: failure_rate firing;test alert")
+    title = b"appizer-tui: failure_rate firing;"
+    assert received.startswith(b"\x1b]777;notify;" + title + b"camp_alerts_test: failure rate")
     assert b"desktop notification: osc777" in received
 
 
