@@ -19,7 +19,8 @@ import time
 
 from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
-from appizer_tui.state import CampaignStore, GlobalState
+from appizer_tui.state.model import GlobalState
+from appizer_tui.state.store import CampaignStore
 
 
 def fetched(campaign_id: str, step: int) -> Campaign:

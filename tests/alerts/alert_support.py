@@ -9,7 +9,8 @@ from appizer_tui.alerts.alert import Alert
 from appizer_tui.alerts.rules import AlertConfig, AlertEngine
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.state import CampaignStore, ErrorInfo, GlobalState
+from appizer_tui.state.model import ErrorInfo, GlobalState
+from appizer_tui.state.store import CampaignStore
 
 CID = "camp_launch"
 INTERVAL = 5.0

@@ -15,7 +15,7 @@ from polling_support import Engine, FakeApi  # noqa: E402
 from appizer_tui.alerts.alert import Alert  # noqa: E402
 from appizer_tui.alerts.rules import AlertEngine  # noqa: E402
 from appizer_tui.polling.clock import FakeClock  # noqa: E402
-from appizer_tui.state import StoreEvent  # noqa: E402
+from appizer_tui.state.events import StoreEvent  # noqa: E402
 
 INTERVAL = 5.0
 

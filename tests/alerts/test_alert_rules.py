@@ -14,7 +14,7 @@ from appizer_tui.alerts.api_rule import API_AFTER, API_RESOLVE_AFTER
 from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.models import Campaign, CampaignStatus
 from appizer_tui.safe_text import safe_text
-from appizer_tui.state import ErrorInfo, GlobalState
+from appizer_tui.state.model import ErrorInfo, GlobalState
 
 SENDING, COMPLETED = CampaignStatus.SENDING, CampaignStatus.COMPLETED
 
