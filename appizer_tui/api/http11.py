@@ -57,7 +57,7 @@ CONNECT_KINDS = frozenset({"connect", "connect_timeout"})
 UNTRUSTED = (
     "certificate not trusted (set SSL_CERT_FILE to your CA bundle if your network inspects TLS)"
 )
-_HOSTNAME_MISMATCH = 62  # X509_V_ERR_HOSTNAME_MISMATCH
+_NAME_MISMATCH = frozenset({62, 64})  # X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH
 _CERT_HAS_EXPIRED = 10  # X509_V_ERR_CERT_HAS_EXPIRED
 
 
@@ -121,7 +121,7 @@ def connect_failure_detail(exc: BaseException) -> str:
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, ssl.SSLCertVerificationError):
-            if seen.verify_code == _HOSTNAME_MISMATCH:
+            if seen.verify_code in _NAME_MISMATCH:
                 return "certificate is for another host"
             if seen.verify_code == _CERT_HAS_EXPIRED:
                 return "certificate has expired"
@@ -351,6 +351,8 @@ class Http11Pool:
                         (name.decode("latin-1"), value.decode("latin-1"))
                         for name, value in event.headers
                     )
+                    if "transfer-encoding" in headers and "content-length" in headers:
+                        raise TransportFailure("protocol")  # a smuggling shape: RFC 9112 6.3
                     length = headers.get("content-length")  # h11 checked: digits, one value
                     if length is not None and int(length.split(",")[0]) > self._max_body:
                         raise BodyTooLarge

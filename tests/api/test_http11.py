@@ -14,8 +14,6 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from appizer_tui.api import ApiKey, AppizerClient, InvalidResponseError, NetworkError
 from appizer_tui.api.client import MAX_BODY_BYTES, proxy_configured
