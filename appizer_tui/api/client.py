@@ -1,6 +1,6 @@
 """The async Appizer client: pooled connections, typed results, one error hierarchy.
 
-Requests go over http11.Http11Pool (a lean keep-alive HTTP/1.1 client) when the connection is
+Requests go over http11.Http11Pool (a thin keep-alive pool around h11) when the connection is
 direct, and over httpx when a proxy is configured in the environment or a test plugs an httpx
 transport in; both give the same answers and the same errors.
 """
