@@ -1,4 +1,4 @@
-"""The lean HTTP/1.1 client against a scripted server on 127.0.0.1: every way an answer can be
+"""The h11 pool against a scripted server on 127.0.0.1: every way an answer can be
 framed, every way a connection can break, keep-alive reuse, and the same texts as the httpx path.
 
 The server reads one request head at a time and answers with the next scripted bytes; `None`
