@@ -7,7 +7,15 @@ from __future__ import annotations
 import ssl
 
 from appizer_tui.api._http import httpx
-from appizer_tui.api.http11 import Answer, BodyTooLarge, Timeouts, TransportFailure
+from appizer_tui.api.http11 import (
+    Answer,
+    BodyTooLarge,
+    Timeouts,
+    TransportFailure,
+    connect_failure_detail,
+)
+
+SOCKS_MISSING = "a SOCKS proxy needs the socksio package: pip install 'httpx[socks]'"
 
 _KINDS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
     (httpx.ConnectTimeout, "connect_timeout"),
@@ -18,6 +26,41 @@ _KINDS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
     (httpx.ReadError, "read"),
     (httpx.RemoteProtocolError, "protocol"),
 )
+
+
+def httpx_backend(
+    origin: str,
+    *,
+    ssl_context: ssl.SSLContext,
+    timeouts: Timeouts,
+    max_body: int,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> HttpxBackend | Unusable:
+    """An HttpxBackend, or, when the environment names a SOCKS proxy and socksio is missing
+    (httpx raises ImportError then), a backend whose every request fails saying so."""
+    try:
+        return HttpxBackend(
+            origin,
+            ssl_context=ssl_context,
+            timeouts=timeouts,
+            max_body=max_body,
+            transport=transport,
+        )
+    except ImportError:
+        return Unusable(SOCKS_MISSING)
+
+
+class Unusable:
+    """A backend that cannot send: every request fails to connect with `detail`."""
+
+    def __init__(self, detail: str) -> None:
+        self._detail = detail
+
+    async def get(self, target: str, headers: dict[str, str]) -> Answer:
+        raise TransportFailure("connect", detail=self._detail)
+
+    async def aclose(self) -> None:
+        return None
 
 
 class HttpxBackend:
@@ -64,5 +107,6 @@ class HttpxBackend:
 def _failure(exc: httpx.HTTPError) -> Exception:
     for cls, kind in _KINDS:
         if isinstance(exc, cls):
-            return TransportFailure(kind)
+            detail = connect_failure_detail(exc) if kind == "connect" else None
+            return TransportFailure(kind, detail=detail)
     return TransportFailure("other", f"request failed ({type(exc).__name__})")

@@ -1,6 +1,6 @@
 """The async Appizer client: pooled connections, typed results, one error hierarchy.
 
-Requests go over http11.Http11Pool (a lean keep-alive HTTP/1.1 client) when the connection is
+Requests go over http11.Http11Pool (a thin keep-alive pool around h11) when the connection is
 direct, and over httpx when a proxy is configured in the environment or a test plugs an httpx
 transport in; both give the same answers and the same errors.
 """
@@ -26,10 +26,12 @@ from appizer_tui.api.errors import (
     InvalidResponseError,
     NetworkError,
     NotFoundError,
+    NotTheApiError,
     RateLimitedError,
     ServerError,
 )
 from appizer_tui.api.http11 import (
+    CONNECT_KINDS,
     Answer,
     BodyTooLarge,
     Endpoint,
@@ -50,8 +52,10 @@ from appizer_tui.api.urls import (
     MAX_CAMPAIGN_ID_LENGTH,
     InsecureURLError,
     InvalidCampaignIdError,
+    ascii_host,
     check_base_url,
     is_loopback_url,
+    request_path,
     validate_campaign_id,
 )
 
@@ -156,7 +160,9 @@ class AppizerClient:
         self._total_timeout = timeouts.total
         self.rate_limit: RateLimitInfo | None = None
         parts = urlsplit(self.base_url)
-        self._path = parts.path
+        self._path = request_path(self.base_url)
+        host = ascii_host(parts.hostname or "")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
         self._headers = {
             "User-Agent": f"appizer-tui/{__version__}",
             "Accept": "application/json",
@@ -166,21 +172,17 @@ class AppizerClient:
         if transport is None and not proxy_configured(self.base_url):
             tls = parts.scheme == "https"
             self._backend = Http11Pool(
-                Endpoint(
-                    tls,
-                    # The Host header and TLS name in ASCII (check_base_url refused bad names).
-                    (parts.hostname or "").encode("idna").decode("ascii"),
-                    parts.port or (443 if tls else 80),
-                ),
+                Endpoint(tls, host, port),
                 ssl_context=tls_context(self.base_url) if tls else None,
                 timeouts=timeouts,
                 max_body=MAX_BODY_BYTES,
             )
         else:
-            from appizer_tui.api._httpx_backend import HttpxBackend
+            from appizer_tui.api._httpx_backend import httpx_backend
 
-            self._backend = HttpxBackend(
-                f"{parts.scheme}://{parts.netloc}",
+            origin = Endpoint(parts.scheme == "https", host, port).host_header
+            self._backend = httpx_backend(
+                f"{parts.scheme}://{origin}",
                 ssl_context=tls_context(self.base_url),
                 timeouts=timeouts,
                 max_body=MAX_BODY_BYTES,
@@ -214,7 +216,7 @@ class AppizerClient:
             async with asyncio.timeout(self._total_timeout):
                 answer = await self._backend.get(target, headers)
         except TransportFailure as exc:
-            raise NetworkError(str(exc)) from None
+            raise NetworkError(self._network_message(exc)) from None
         except TimeoutError:
             raise NetworkError("the request took too long") from None
         except BodyTooLarge:
@@ -230,14 +232,29 @@ class AppizerClient:
             self.rate_limit = rate_limit
         if status == 200:
             try:
-                return decode_campaign(body)
+                campaign = decode_campaign(body)
             except (msgspec.DecodeError, msgspec.ValidationError, SuccessFalseError) as exc:
                 raise InvalidResponseError(
                     f"the response is not a campaign: {exc}",
                     http_status=status,
                     rate_limit=rate_limit,
                 ) from None
+            asked = validate_campaign_id(campaign_id)
+            if campaign.campaign_id != asked:
+                # Never stored under the asked id: a proxy or server mixed answers up.
+                raise InvalidResponseError(
+                    f"the response is for campaign {campaign.campaign_id!r}, not {asked!r}",
+                    http_status=status,
+                    rate_limit=rate_limit,
+                )
+            return campaign
         raise self._error_for(status, response_headers, body, rate_limit, now)
+
+    def _network_message(self, failure: TransportFailure) -> str:
+        """The failure's text; for a failure to connect, where to and what went wrong."""
+        if failure.kind not in CONNECT_KINDS:
+            return str(failure)
+        return f"could not connect to {self.base_url}: {failure.detail or failure}"
 
     def _error_for(
         self,
@@ -248,6 +265,14 @@ class AppizerClient:
         now: float,
     ) -> AppizerError:
         parsed = decode_error_body(body)
+        if status == 404 and parsed is None:
+            return NotTheApiError(
+                f"the base URL does not look like the Appizer API (GET {self.base_url}"
+                "/notifications/campaigns/ID answered 404 with no API error body): "
+                "check --base-url",
+                http_status=status,
+                rate_limit=rate_limit,
+            )
         message = f"HTTP {status}"
         error: str | None = None
         code: str | None = None

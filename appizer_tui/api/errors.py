@@ -7,7 +7,11 @@
     ├── ServerError               "server"           5xx
     ├── NetworkError              "network"          connect/read timeouts, refused, reset, DNS
     └── InvalidResponseError      "invalid_response" not JSON, wrong shape, success: false,
-                                                     body over the size cap, other 4xx
+        │                                            body over the size cap, other 4xx, an
+        │                                            answer for another campaign id
+        └── NotTheApiError        "invalid_response" a 404 without the API's error body: the
+                                                     base URL points at something else
+                                                     (`affects_all`: one global condition)
 
 Each carries the HTTP status and the documented error body fields when the server sent them.
 `str(error)` never contains the API key: messages are built from the server's body or from the
@@ -26,6 +30,8 @@ class AppizerError(Exception):
 
     kind: ClassVar[str] = "error"
     title: ClassVar[str] = "Error"
+    affects_all: ClassVar[bool] = False
+    """True when every campaign would get the same error: show it once, not per campaign."""
 
     def __init__(
         self,
@@ -109,4 +115,12 @@ class InvalidResponseError(AppizerError):
 
     kind = "invalid_response"
     title = "Invalid response"
+
+
+class NotTheApiError(InvalidResponseError):
+    """A 404 whose body is not the API's error shape: whatever answers at the base URL is not
+    the Appizer API (a wrong path or host), so every id would read "not found"."""
+
+    title = "Wrong base URL"
+    affects_all = True
 

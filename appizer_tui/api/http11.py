@@ -1,28 +1,45 @@
-"""A lean HTTP/1.1 client for the one request this program makes: a GET with a small JSON answer.
+"""A thin keep-alive pool around h11 for the one request this program makes: a GET with a small
+JSON answer.
 
-Why not httpx here: a poll through httpx costs 2-2.6 ms of CPU (httpx, httpcore and anyio
-layers), the same poll over plain asyncio streams about 0.3 ms (measured side by side against the
-simulator, requests spread like the engine's). The poll is the hot path of every mode, so direct
-connections use this module; httpx remains for proxies and for injected test transports (see
-client.py), and both report failures with the same texts (`NETWORK_MESSAGES`).
+The HTTP/1.1 syntax is h11's (status line, headers, Content-Length, chunked bodies, trailers, 1xx
+answers, when a connection may carry another request). What is ours, because h11 is sans-IO and
+no well-kept library offers a pool this small on asyncio: the sockets (an asyncio Protocol, so
+bytes arriving while a connection is idle are noticed), the pool's rules, the caps and the
+failure texts. httpx (httpcore is the same h11 under anyio) costs several times the CPU per poll,
+so it is used only for proxies and injected test transports (see client.py); both paths report
+failures with the same texts (`NETWORK_MESSAGES`, `connect_failure_detail`).
 
-What it does: keep-alive connections (at most `max_connections`), TLS with the given context,
-Content-Length, chunked and read-to-close bodies, gzip/deflate answers, 1xx answers skipped,
-connect/read timeouts, a body size cap, one retry on a fresh connection when a reused one turns
-out to be closed before any answer byte arrived (GET is idempotent). What it refuses: malformed
-status lines, header blocks over 64 KiB, folded headers, conflicting lengths.
+The pool's rules:
+- a connection is retired when bytes arrive while it is idle (an answer to no request, or a 408
+  sent before closing: RFC 9112 section 6.3), when bytes remain after an answer, when h11 says it
+  must close, and after `IDLE_EXPIRY` seconds idle (load balancers and NATs drop idle connections
+  silently after 30-350 s);
+- a reused connection that fails before any answer byte arrives is retried once on a fresh one
+  (GET is idempotent);
+- caps: header block (`MAX_HEADER_BYTES`), all bytes that are not body (`MAX_FRAMING_BYTES`:
+  1xx heads, chunk lines, trailers), body, decoded body, `MAX_INFORMATIONAL` 1xx answers; each
+  read has the read timeout, the whole request the caller's bound.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+import h11
 import msgspec
 
 MAX_HEADER_BYTES = 64 * 1024
+MAX_FRAMING_BYTES = 2 * MAX_HEADER_BYTES
+"""Bytes of an answer that are not body (heads, 1xx heads, chunk lines, trailers)."""
+MAX_INFORMATIONAL = 10
+"""1xx answers tolerated before the final one."""
+IDLE_EXPIRY = 25.0
+"""Seconds an idle connection is kept: below common load-balancer and NAT idle timeouts."""
 
 # One text per kind of failure, shared with the httpx path so both read the same.
 NETWORK_MESSAGES = {
@@ -34,14 +51,26 @@ NETWORK_MESSAGES = {
     "read": "connection lost while reading the answer",
     "protocol": "the server broke the connection",
 }
+CONNECT_KINDS = frozenset({"connect", "connect_timeout"})
+"""Failures before any request was sent: the client names the URL and what went wrong."""
+
+UNTRUSTED = (
+    "certificate not trusted (set SSL_CERT_FILE to your CA bundle if your network inspects TLS)"
+)
+_NAME_MISMATCH = frozenset({62, 64})  # X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH
+_CERT_HAS_EXPIRED = 10  # X509_V_ERR_CERT_HAS_EXPIRED
 
 
 class TransportFailure(Exception):
-    """The request did not get a complete HTTP answer; `str()` is one of NETWORK_MESSAGES."""
+    """The request did not get a complete HTTP answer; `str()` is one of NETWORK_MESSAGES.
 
-    def __init__(self, kind: str, message: str | None = None) -> None:
+    `detail` says more for a failure to connect ("connection refused", "name not found", ...).
+    """
+
+    def __init__(self, kind: str, message: str | None = None, detail: str | None = None) -> None:
         super().__init__(message or NETWORK_MESSAGES[kind])
         self.kind = kind
+        self.detail = detail
 
 
 class BodyTooLarge(Exception):
@@ -57,7 +86,7 @@ class Timeouts(msgspec.Struct, frozen=True):
 
 
 class Endpoint(msgspec.Struct, frozen=True):
-    """Where requests go: scheme, host (as sent in Host), port."""
+    """Where requests go: scheme, host (ASCII, as sent in Host), port."""
 
     tls: bool
     host: str
@@ -78,23 +107,116 @@ class Answer(msgspec.Struct, frozen=True):
     body: bytes
 
 
-class _Connection:
-    __slots__ = ("reader", "writer", "reused")
+def joined_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header pairs as an Answer holds them: lower-case names, repeats joined by ", "."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.reused = False
 
-    def usable(self) -> bool:
-        return not self.reader.at_eof() and not self.writer.is_closing()
+def connect_failure_detail(exc: BaseException) -> str:
+    """What went wrong while connecting, in words, from the exception or what it wraps."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            if seen.verify_code in _NAME_MISMATCH:
+                return "certificate is for another host"
+            if seen.verify_code == _CERT_HAS_EXPIRED:
+                return "certificate has expired"
+            return UNTRUSTED
+        if isinstance(seen, ssl.SSLError):
+            return "the server does not speak TLS (is it http://?)"
+        if isinstance(seen, socket.gaierror):
+            return "name not found"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, TimeoutError):
+            return NETWORK_MESSAGES["connect_timeout"]
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
+    return "connection failed"
+
+
+class _Wire(asyncio.Protocol):
+    """One socket's bytes, handed out as they arrive; notices bytes that come while idle."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.idle = True
+        self.dirty = False
+        """Bytes arrived while no request was waiting: the connection must not be reused."""
+        self.closed = False
+        self._chunks: list[bytes] = []
+        self._arrived: asyncio.Event = asyncio.Event()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        if self.idle:
+            self.dirty = True
+            return
+        self._chunks.append(data)
+        self._arrived.set()
+        if sum(map(len, self._chunks)) > MAX_HEADER_BYTES and self.transport is not None:
+            self.transport.pause_reading()  # a fast sender waits until h11 took what we have
+
+    def eof_received(self) -> bool | None:
+        self.closed = True
+        self._arrived.set()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._arrived.set()
+
+    async def receive(self) -> bytes:
+        """The next bytes; b"" once the peer closed."""
+        while not self._chunks:
+            if self.closed:
+                return b""
+            self._arrived.clear()
+            await self._arrived.wait()
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        if self.transport is not None and not self.closed:
+            self.transport.resume_reading()
+        return data
 
     def close(self) -> None:
-        self.writer.close()
+        if self.transport is not None:
+            self.transport.close()
+
+
+class _Connection:
+    __slots__ = ("wire", "http", "reused", "idle_since")
+
+    def __init__(self, wire: _Wire) -> None:
+        self.wire = wire
+        self.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self.reused = False
+        self.idle_since = 0.0
+
+    def reusable(self, now: float) -> bool:
+        wire = self.wire
+        return not (wire.dirty or wire.closed) and now - self.idle_since < IDLE_EXPIRY
+
+    def close(self) -> None:
+        self.wire.close()
+
+
+class _ClosedBeforeAnswer(Exception):
+    """A reused connection was closed by the server before any byte of the answer."""
 
 
 class Http11Pool:
-    """Keep-alive connections to one endpoint; `get` is safe to call from many tasks at once."""
+    """Keep-alive connections to one endpoint; `get` is safe to call from many tasks at once.
+
+    `monotonic` is the clock idle connections expire by (injected in tests)."""
 
     def __init__(
         self,
@@ -104,11 +226,13 @@ class Http11Pool:
         timeouts: Timeouts,
         max_body: int,
         max_connections: int = 20,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.endpoint = endpoint
         self._ssl = ssl_context if endpoint.tls else None
         self._timeouts = timeouts
         self._max_body = max_body
+        self._monotonic = monotonic
         self._idle: list[_Connection] = []
         self._slots = asyncio.Semaphore(max_connections)
         self.connections_opened = 0
@@ -116,7 +240,11 @@ class Http11Pool:
     async def get(self, target: str, headers: Mapping[str, str]) -> Answer:
         """GET `target` (an already escaped path) with `headers`. Raises TransportFailure or
         BodyTooLarge; cancellation (e.g. the caller's overall timeout) closes the connection."""
-        request = _request_bytes(target, self.endpoint.host_header, headers)
+        request = h11.Request(
+            method="GET",
+            target=target,
+            headers=[("Host", self.endpoint.host_header), *headers.items()],
+        )
         async with self._slots:
             connection = self._take_idle()
             if connection is not None:
@@ -130,228 +258,132 @@ class Http11Pool:
                 raise TransportFailure("read") from None
 
     def _take_idle(self) -> _Connection | None:
+        now = self._monotonic()
         while self._idle:
             connection = self._idle.pop()
-            if connection.usable():
+            if connection.reusable(now):
                 return connection
             connection.close()
         return None
 
     async def _connect(self) -> _Connection:
-        endpoint = self.endpoint
+        endpoint, loop = self.endpoint, asyncio.get_running_loop()
+        wire = _Wire()
+        phase = "connect"
         try:
             async with asyncio.timeout(self._timeouts.connect):
-                reader, writer = await asyncio.open_connection(
-                    endpoint.host,
-                    endpoint.port,
-                    ssl=self._ssl,
-                    server_hostname=endpoint.host if self._ssl else None,
-                    limit=MAX_HEADER_BYTES,
+                transport, _ = await loop.create_connection(
+                    lambda: wire, endpoint.host, endpoint.port
                 )
+                if self._ssl is not None:
+                    phase = "tls"
+                    tls = await loop.start_tls(
+                        transport, wire, self._ssl, server_hostname=endpoint.host
+                    )
+                    assert tls is not None
+                    wire.transport = tls
         except TimeoutError:
-            raise TransportFailure("connect_timeout") from None
-        except (OSError, ssl.SSLError, UnicodeError):
-            raise TransportFailure("connect") from None
+            wire.close()
+            detail = "timed out during the TLS handshake" if phase == "tls" else None
+            raise TransportFailure("connect_timeout", detail=detail) from None
+        except (OSError, ssl.SSLError, UnicodeError) as exc:
+            wire.close()
+            detail = connect_failure_detail(exc)
+            if phase == "tls" and not isinstance(exc, ssl.SSLError):
+                detail = "the server does not speak TLS (is it http://?)"  # closed mid-handshake
+            raise TransportFailure("connect", detail=detail) from None
         self.connections_opened += 1
-        return _Connection(reader, writer)
+        return _Connection(wire)
 
-    async def _exchange(self, connection: _Connection, request: bytes) -> Answer:
+    async def _exchange(self, connection: _Connection, request: h11.Request) -> Answer:
         reused, connection.reused = connection.reused, True
         keep = False
+        wire = connection.wire
+        wire.idle = False
         try:
-            try:
-                async with asyncio.timeout(self._timeouts.read):
-                    connection.writer.write(request)
-                    await connection.writer.drain()
-            except TimeoutError:
-                raise TransportFailure("write_timeout") from None
-            except OSError:
+            if wire.transport is None or wire.transport.is_closing():
                 if reused:
-                    raise _ClosedBeforeAnswer from None
-                raise TransportFailure("read") from None
-            answer, keep = await _read_answer(
-                connection.reader, self._timeouts.read, self._max_body, reused
-            )
+                    raise _ClosedBeforeAnswer
+                raise TransportFailure("read")
+            http = connection.http
+            wire.transport.write(http.send(request) + http.send(h11.EndOfMessage()))
+            answer, keep = await self._read_answer(connection, reused)
             return answer
         finally:
             if keep:
+                wire.idle = True
+                connection.idle_since = self._monotonic()
                 self._idle.append(connection)
             else:
                 connection.close()
+
+    async def _read_answer(self, connection: _Connection, reused: bool) -> tuple[Answer, bool]:
+        """The answer and whether the connection can carry another request."""
+        http, wire = connection.http, connection.wire
+        status, size, informational = 0, 0, 0
+        headers: dict[str, str] = {}
+        chunks: list[bytes] = []
+        received_any = eof_seen = False
+        fed = 0
+        try:
+            while True:
+                event = http.next_event()
+                if fed - len(http.trailing_data[0]) - size > MAX_FRAMING_BYTES:
+                    raise TransportFailure("protocol")
+                if event is h11.NEED_DATA:
+                    async with asyncio.timeout(self._timeouts.read):
+                        data = await wire.receive()
+                    if not data and not received_any and reused:
+                        raise _ClosedBeforeAnswer
+                    received_any = received_any or bool(data)
+                    eof_seen = not data
+                    fed += len(data)
+                    http.receive_data(data)
+                elif isinstance(event, h11.InformationalResponse):
+                    informational += 1
+                    if informational > MAX_INFORMATIONAL:
+                        raise TransportFailure("protocol")
+                elif isinstance(event, h11.Response):
+                    if fed - len(http.trailing_data[0]) > MAX_HEADER_BYTES * (informational + 1):
+                        raise TransportFailure("protocol")
+                    status = event.status_code
+                    headers = joined_headers(
+                        (name.decode("latin-1"), value.decode("latin-1"))
+                        for name, value in event.headers
+                    )
+                    if "transfer-encoding" in headers and "content-length" in headers:
+                        raise TransportFailure("protocol")  # a smuggling shape: RFC 9112 6.3
+                    length = headers.get("content-length")  # h11 checked: digits, one value
+                    if length is not None and int(length.split(",")[0]) > self._max_body:
+                        raise BodyTooLarge
+                elif isinstance(event, h11.Data):
+                    size += len(event.data)
+                    if size > self._max_body:
+                        raise BodyTooLarge
+                    chunks.append(event.data)
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+                else:  # ConnectionClosed before the end of the message
+                    raise TransportFailure("read")
+        except h11.RemoteProtocolError:
+            # A cut-off answer reads as a lost connection, anything else as a broken one.
+            kind = "read" if eof_seen and received_any else "protocol"
+            raise TransportFailure(kind) from None
+        except TimeoutError:
+            raise TransportFailure("read_timeout") from None
+        body = _decode(b"".join(chunks), headers, self._max_body)
+        keep = http.our_state is h11.DONE and http.their_state is h11.DONE
+        if keep and not http.trailing_data[0] and not wire.dirty:
+            http.start_next_cycle()
+        else:
+            keep = False  # bytes after the answer belong to no request
+        return Answer(status, headers, body), keep
 
     async def aclose(self) -> None:
         """Close every idle connection."""
         idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
-
-
-class _ClosedBeforeAnswer(Exception):
-    """A reused connection was closed by the server before any byte of the answer."""
-
-
-def _request_bytes(target: str, host: str, headers: Mapping[str, str]) -> bytes:
-    lines = [f"GET {target} HTTP/1.1", f"Host: {host}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-
-class _Reader:
-    """Reads from a stream with the read timeout on every step."""
-
-    def __init__(self, stream: asyncio.StreamReader, timeout: float) -> None:
-        self.stream = stream
-        self.timeout = timeout
-
-    async def line_block(self) -> bytes:
-        """Up to and including the blank line that ends a header block."""
-        try:
-            async with asyncio.timeout(self.timeout):
-                return await self.stream.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError as exc:
-            raise _Eof(bool(exc.partial)) from None
-        except asyncio.LimitOverrunError:
-            raise TransportFailure("protocol") from None
-
-    async def line(self) -> bytes:
-        try:
-            async with asyncio.timeout(self.timeout):
-                return await self.stream.readuntil(b"\r\n")
-        except asyncio.IncompleteReadError:
-            raise TransportFailure("read") from None
-        except asyncio.LimitOverrunError:
-            raise TransportFailure("protocol") from None
-
-    async def exactly(self, size: int) -> bytes:
-        try:
-            async with asyncio.timeout(self.timeout):
-                return await self.stream.readexactly(size)
-        except asyncio.IncompleteReadError:
-            raise TransportFailure("read") from None
-
-    async def some(self) -> bytes:
-        async with asyncio.timeout(self.timeout):
-            return await self.stream.read(65536)
-
-
-class _Eof(Exception):
-    """The stream ended inside (`partial`) or before a header block."""
-
-    def __init__(self, partial: bool) -> None:
-        self.partial = partial
-
-
-async def _read_answer(
-    stream: asyncio.StreamReader, read_timeout: float, max_body: int, reused: bool
-) -> tuple[Answer, bool]:
-    """The answer and whether the connection can carry another request."""
-    reader = _Reader(stream, read_timeout)
-    try:
-        while True:
-            try:
-                block = await reader.line_block()
-            except _Eof as eof:
-                if reused and not eof.partial:
-                    raise _ClosedBeforeAnswer from None
-                raise TransportFailure("read" if eof.partial else "protocol") from None
-            version, status, headers = _parse_head(block)
-            reused = False  # an answer has begun: never retry past this point
-            if not 100 <= status < 200:
-                break
-        keep = version == "HTTP/1.1" and "close" not in headers.get("connection", "").lower()
-        if status in (204, 304):
-            body = b""
-        else:
-            body, framed = await _read_body(reader, headers, max_body)
-            keep = keep and framed
-        return Answer(status, headers, _decode(body, headers, max_body)), keep
-    except TimeoutError:
-        raise TransportFailure("read_timeout") from None
-    except (ConnectionError, ssl.SSLError, OSError):
-        if reused:
-            raise _ClosedBeforeAnswer from None
-        raise TransportFailure("read") from None
-
-
-def _parse_head(block: bytes) -> tuple[str, int, dict[str, str]]:
-    lines = block[:-4].decode("latin-1").split("\r\n")
-    version, _, rest = lines[0].partition(" ")
-    code = rest[:3]
-    if version not in ("HTTP/1.1", "HTTP/1.0") or not (code.isdigit() and code.isascii()):
-        raise TransportFailure("protocol")
-    if len(rest) > 3 and rest[3] != " ":
-        raise TransportFailure("protocol")
-    pairs: list[tuple[str, str]] = []
-    for line in lines[1:]:
-        name, colon, value = line.partition(":")
-        if not colon or not name or name != name.strip() or name[0] in " \t":
-            raise TransportFailure("protocol")  # folded or malformed header line
-        pairs.append((name, value.strip(" \t")))
-    return version, int(code), joined_headers(pairs)
-
-
-def joined_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Header pairs as an Answer holds them: lower-case names, repeats joined by ", "."""
-    headers: dict[str, str] = {}
-    for name, value in pairs:
-        key = name.lower()
-        headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    return headers
-
-
-async def _read_body(
-    reader: _Reader, headers: Mapping[str, str], max_body: int
-) -> tuple[bytes, bool]:
-    """The body and whether its end was framed (so the connection may be reused)."""
-    if "transfer-encoding" in headers:
-        codings = [c.strip().lower() for c in headers["transfer-encoding"].split(",")]
-        if codings[-1] != "chunked":
-            return await _read_to_close(reader, max_body), False
-        return await _read_chunked(reader, max_body), True
-    if "content-length" in headers:
-        values = {v.strip() for v in headers["content-length"].split(",")}
-        if len(values) != 1 or not all(v.isdigit() and v.isascii() for v in values):
-            raise TransportFailure("protocol")
-        length = int(values.pop())
-        if length > max_body:
-            raise BodyTooLarge
-        return await reader.exactly(length), True
-    return await _read_to_close(reader, max_body), False
-
-
-async def _read_chunked(reader: _Reader, max_body: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        line = await reader.line()
-        digits = line[:-2].split(b";", 1)[0].strip()
-        try:
-            length = int(digits, 16)
-        except ValueError:
-            raise TransportFailure("protocol") from None
-        if length < 0 or not digits.isalnum():
-            raise TransportFailure("protocol")
-        if length == 0:
-            while await reader.line() != b"\r\n":
-                pass  # trailers: read and ignore
-            return b"".join(chunks)
-        size += length
-        if size > max_body:
-            raise BodyTooLarge
-        chunks.append(await reader.exactly(length))
-        if await reader.exactly(2) != b"\r\n":
-            raise TransportFailure("protocol")
-
-
-async def _read_to_close(reader: _Reader, max_body: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await reader.some():
-        size += len(chunk)
-        if size > max_body:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _decode(body: bytes, headers: Mapping[str, str], max_body: int) -> bytes:

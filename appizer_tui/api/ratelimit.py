@@ -30,11 +30,14 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
     raw = headers.get(name)
     if raw is None:
         return None
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return None
-    return value if value >= 0 else None
+    raw = raw.strip(" \t")
+    # Longer than 18 digits is no count or Unix time (and int() refuses over 4,300 digits).
+    return int(raw) if is_ascii_digits(raw) and len(raw) <= 18 else None
+
+
+def is_ascii_digits(text: str) -> bool:
+    """True for a non-empty run of 0-9 only (`str.isdigit` also takes "²" and "٣")."""
+    return text.isascii() and text.isdigit()
 
 
 def parse_rate_limit(headers: Mapping[str, str], now: float) -> RateLimitInfo | None:
@@ -59,10 +62,10 @@ def parse_retry_after(raw: str | None, now: float) -> float | None:
     """
     if raw is None:
         return None
-    raw = raw.strip()
+    raw = raw.strip(" \t")
     if not raw:
         return None
-    if raw.isdigit():
+    if is_ascii_digits(raw):
         return min(float(raw), MAX_RETRY_AFTER)
     from email.utils import parsedate_to_datetime  # the rare HTTP-date form: ~4 ms to import
 

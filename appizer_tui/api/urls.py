@@ -1,10 +1,15 @@
 """Base URLs and campaign ids: what may be asked for, and where. No httpx here, so the command
-line can check its arguments (and `--version`, `--help` can run) without loading the HTTP stack."""
+line can check its arguments (and `--version`, `--help` can run) without loading the HTTP stack.
+
+Host names go out in their ASCII form per UTS-46 / IDNA 2008 (the `idna` package): Python's own
+"idna" codec is IDNA 2003, which maps `faß.example` to `fass.example`, another domain.
+"""
 
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
 
 DEFAULT_BASE_URL = "https://api.appizer.com/v1"
 MAX_CAMPAIGN_ID_LENGTH = 128
@@ -65,13 +70,38 @@ def check_base_url(base_url: str, *, insecure: bool) -> str:
         parts.port  # noqa: B018 - raises for a port that is not a number in range
     except ValueError:
         raise ValueError(f"the base URL has an invalid port: {base_url!r}") from None
-    try:
-        parts.hostname.encode("idna")
-    except UnicodeError:
-        raise ValueError(f"the base URL's host name is not valid: {base_url!r}") from None
+    ascii_host(parts.hostname)
     if parts.scheme == "http" and not insecure and not is_loopback_url(base_url):
         raise InsecureURLError(
             "refusing to send the API key over plain http:// to a remote host; "
             "use https:// or pass --insecure"
         )
     return base_url.rstrip("/")
+
+
+def ascii_host(hostname: str) -> str:
+    """The host as sent in Host and TLS: IP literals and ASCII names as they are (lower case),
+    other names in their IDNA form per UTS-46; ValueError with the reason when that fails."""
+    if hostname.isascii():
+        labels = hostname.rstrip(".").split(".")
+        if ":" not in hostname and not all(0 < len(label) <= 63 for label in labels):
+            raise ValueError(f"the base URL's host name {hostname!r} is not valid")
+        return hostname.lower()
+    import idna  # only for non-ASCII names: it costs start-up time
+
+    try:
+        return idna.encode(hostname, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError as exc:
+        raise ValueError(f"the base URL's host name {hostname!r} is not valid: {exc}") from None
+
+
+# Characters a path may carry as they are (RFC 3986 pchar and "/"), "%" only as an escape.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def request_path(base_url: str) -> str:
+    """The base URL's path, percent-encoded (UTF-8): no control, space or non-ASCII character
+    is ever sent raw; escapes already in it are kept."""
+    path = urlsplit(base_url).path.rstrip("/")
+    return quote(_LONE_PERCENT.sub("%25", path), safe=_PATH_SAFE)

@@ -24,6 +24,7 @@ class EndReason(enum.Enum):
 
     ALL_DONE = "every campaign is finished or not found"
     AUTH = "the API key was refused"
+    WRONG_BASE_URL = "the base URL is not the Appizer API"
     TIMEOUT = "timed out"
     INTERRUPTED = "interrupted"
     OUTPUT_CLOSED = "the output was closed"

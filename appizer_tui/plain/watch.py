@@ -6,8 +6,9 @@ never polls, sleeps between requests or computes a rate itself, so the budget, b
 grace, outage probing and rate math are exactly the viewer's.
 
 Exit status (see `exit_code`): a signal gives 128 + its number, a closed output pipe 141, an auth
-error 3; then, only with `exit_status=True`: 4 if any campaign was not found, else 1 if any
-failed or was cancelled, else 124 if the timeout came first, else 0. Without `exit_status`, every
+error 3, a base URL that is not the API 6; then, only with `exit_status=True`: 4 if any
+campaign was not found, else 1 if any failed or was cancelled, else 124 if the timeout came
+first, else 0. Without `exit_status`, every
 other ending is 0.
 """
 
@@ -28,6 +29,7 @@ from appizer_tui.cli_common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_TIMEOUT,
+    EXIT_UNAVAILABLE,
 )
 from appizer_tui.plain.summary import ColourScheme, EndReason
 from appizer_tui.plain.terminal import colour_enabled, on_signals
@@ -65,6 +67,8 @@ def exit_code(
         return SIGPIPE_EXIT
     if reason is EndReason.AUTH:
         return EXIT_AUTH
+    if reason is EndReason.WRONG_BASE_URL:
+        return EXIT_UNAVAILABLE
     if not exit_status:
         return EXIT_OK
     if any_not_found:
@@ -192,6 +196,10 @@ class WatchSession:
         state = self.store.global_state()
         if state.auth_error is not None:
             self._auth(state.auth_error)
+            return
+        if state.base_url_error is not None:
+            self.printer.global_error(state.base_url_error, self._now(), "stopping")
+            self.end(EndReason.WRONG_BASE_URL)
             return
         now = self._now()
         # The engine republishes global state often (the budget); print only transitions.

@@ -1,6 +1,7 @@
 """Conditions every campaign shares, and what the store says about them.
 
 A 401/403 pauses all polling (one global auth error) until the key changes or the user retries;
+so does an answer that says the base URL is not the API (`AppizerError.affects_all`);
 a 429 pauses all until its retry moment; any answer from the API ends an outage. Each resume is
 spread over an interval by the scheduler. This module keeps that state and writes it, with the
 budget counters, to the store's global state.
@@ -47,6 +48,8 @@ class Conditions:
         self._costs = costs
         self.auth_error: ErrorInfo | None = None
         """The global auth error while polling is paused on a 401/403."""
+        self.base_url_error: ErrorInfo | None = None
+        """The global error while polling is paused on a base URL that is not the API."""
         self.rate_limited_until: float | None = None
         """Wall time the current 429 pause ends."""
         self.achieved = interval
@@ -56,18 +59,12 @@ class Conditions:
     # -- auth ----------------------------------------------------------------------------------
 
     def auth_pause(self, error: AppizerError, wall: float) -> None:
-        """A 401/403: pause everything (forced fetches still go) under one global error."""
-        previous = self.auth_error
-        self.auth_error = ErrorInfo(
-            kind=error.kind,
-            title=error.title,
-            message=error.message,
-            code=error.code,
-            http_status=error.http_status,
-            since=wall if previous is None else previous.since,
-            next_retry_at=None,
-            attempts=1 if previous is None else previous.attempts + 1,
-        )
+        """A 401/403, or an error that affects all campaigns (a base URL that is not the API):
+        pause everything (forced fetches still go) under one global error."""
+        if error.affects_all:
+            self.base_url_error = _repeated(error, self.base_url_error, wall)
+        else:
+            self.auth_error = _repeated(error, self.auth_error, wall)
         self._scheduler.auth_paused = True
         self._scheduler.wake()
         self.publish()
@@ -76,7 +73,7 @@ class Conditions:
         """A new key, a retry, or a success: resume, spread out."""
         if self.auth_error is None and not self._scheduler.auth_paused:
             return
-        self.auth_error = None
+        self.auth_error = self.base_url_error = None
         self._scheduler.auth_paused = False
         self._scheduler.respread(now)
         self.publish()
@@ -138,9 +135,24 @@ class Conditions:
             GlobalState(
                 paused=self._scheduler.paused,
                 auth_error=self.auth_error,
+                base_url_error=self.base_url_error,
                 rate_limited_until=self.rate_limited_until,
                 offline_since=self._outage.offline_since,
                 next_probe_at=None if probe_at is None else wall + max(0.0, probe_at - now),
                 budget=self._store.global_state().budget,
             )
         )
+
+
+def _repeated(error: AppizerError, previous: ErrorInfo | None, wall: float) -> ErrorInfo:
+    """The global error for `error`, keeping the streak's start and counting attempts."""
+    return ErrorInfo(
+        kind=error.kind,
+        title=error.title,
+        message=error.message,
+        code=error.code,
+        http_status=error.http_status,
+        since=wall if previous is None else previous.since,
+        next_retry_at=None,
+        attempts=1 if previous is None else previous.attempts + 1,
+    )

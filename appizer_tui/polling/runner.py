@@ -139,10 +139,10 @@ class CampaignRunner:
             self._apply(track, lifecycle.after_failure(track), error)
             return
         self._conditions.reachable(now)
-        if error.kind in ("auth", "rate_limited"):
+        if error.kind in ("auth", "rate_limited") or error.affects_all:
             # Global: no error on the campaign; it is first in line when polling resumes.
             track.due = now
-            if error.kind == "auth":
+            if error.kind == "auth" or error.affects_all:
                 self._conditions.auth_pause(error, wall)
             else:
                 self._conditions.rate_limited(error, now, wall)

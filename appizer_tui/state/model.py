@@ -149,6 +149,9 @@ class GlobalState(msgspec.Struct, frozen=True):
     paused: bool = False
     auth_error: ErrorInfo | None = None
     """Set while polling is paused on a 401/403."""
+    base_url_error: ErrorInfo | None = None
+    """Set while polling is paused because the base URL answers, but not as the Appizer API
+    (a 404 without the API's error body): one error for all campaigns, none on each."""
     rate_limited_until: float | None = None
     """Wall time a 429 pause ends."""
     offline_since: float | None = None

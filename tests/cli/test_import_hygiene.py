@@ -67,7 +67,7 @@ def test_help_version_and_usage_errors_load_no_network_stack(args: list[str]) ->
 
 
 CLOSED = ["--base-url", "http://127.0.0.1:9/v1", "--api-key", "sk_test_x_123"]
-HTTPX_STACK = ("httpx", "httpcore", "anyio", "h11")
+HTTPX_STACK = ("httpx", "httpcore", "anyio")  # h11 is the direct client's own parser
 
 
 def _without_proxies() -> dict[str, str]:
@@ -83,7 +83,7 @@ def _without_proxies() -> dict[str, str]:
         (["export", *CLOSED, "-o", "-", "c1"], 6),
     ],
 )
-def test_direct_connections_use_the_lean_client_not_httpx(args: list[str], exit_code: int) -> None:
+def test_direct_connections_use_the_h11_pool_not_httpx(args: list[str], exit_code: int) -> None:
     report = _probe(args, HTTPX_STACK, _without_proxies())
     assert report["exit"] == exit_code
     assert report["loaded"] == [], f"{args} loaded {report['loaded']}"
