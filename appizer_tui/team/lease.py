@@ -48,16 +48,15 @@ class Lease:
         self._renew = redis.register_script(_RENEW)
         self._remove_if = redis.register_script(_REMOVE_IF)
 
-    async def try_lead(self) -> bool:
-        """Renew the lease if this member holds it, else take it if it is free. True: leader."""
-        if await self._renew(keys=[self._key], args=[self.member_id, self.lease_ms]):
-            return True
-        taken = await self._redis.set(self._key, self.member_id, nx=True, px=self.lease_ms)
-        return bool(taken)
-
-    async def holder(self) -> str | None:
-        """The current leader's member id, or None when nobody holds the lease."""
-        value = await self._redis.get(self._key)
+    async def try_lead(self) -> str | None:
+        """Renew the lease if this member holds it, else take it if it is free; returns the
+        leader's member id after that (this member's when it leads), None if there is none.
+        One round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        await self._renew(keys=[self._key], args=[self.member_id, self.lease_ms], client=pipe)
+        pipe.set(self._key, self.member_id, nx=True, px=self.lease_ms)
+        pipe.get(self._key)
+        *_, value = await pipe.execute()
         return None if value is None else as_bytes(value).decode("utf-8", "replace")
 
     async def depose(self, holder: str) -> bool:

@@ -26,7 +26,7 @@ from appizer_tui.polling.clock import Clock
 from appizer_tui.polling.engine import CampaignSource, Poller
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.team.lease import Lease
-from appizer_tui.team.membership import leave, live_members, register, team_campaigns
+from appizer_tui.team.membership import leave, register, team_campaigns
 from appizer_tui.team.namespace import TeamKeys, team_namespace
 from appizer_tui.team.redis_url import RedisUrl
 from appizer_tui.team.roles import FollowerRole, LeaderRole
@@ -46,6 +46,11 @@ def _redis_errors() -> tuple[type[BaseException], ...]:
     from redis.exceptions import RedisError
 
     return (RedisError, OSError)
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 class TeamMember:
@@ -150,12 +155,14 @@ class TeamMember:
                 await self.stop()
             return
         keys = TeamKeys(await asyncio.to_thread(team_namespace, self._base_url, self._api_key))
-        redis = url.client(timeout=max(0.5, self.lease_seconds / 2))
+        redis = url.client()
         try:
             while True:
                 try:
                     await self._in_team(redis, keys)
                 except _redis_errors() as exc:
+                    if _being_cancelled():
+                        raise  # redis-py may turn a cancellation into its own error
                     await self._stop_role()
                     self._go_solo(f"Redis unreachable ({url.masked}: {type(exc).__name__})")
                     log.warning("team mode: %s; polling alone", self._status.text)
@@ -180,17 +187,15 @@ class TeamMember:
                 campaigns=self._store.ids(),
                 selected=self._record.selected,
             )
-            await register(redis, keys, self.member_id, record, ttl=self.lease_seconds)
-            members = await live_members(redis, keys)
-            members[self.member_id] = record
-            leading = await lease.try_lead()
+            members = await register(redis, keys, self.member_id, record, self.lease_seconds)
+            holder = await lease.try_lead()
+            leading = holder == self.member_id
             await self._take_role(leading, redis, keys)
-            holder = self.member_id if leading else await lease.holder()
             if isinstance(self._role, LeaderRole):
                 self._role.follow_members(members)
                 await self._role.keep_data()
             elif isinstance(self._role, FollowerRole):
-                await self._role.load(self._store.ids())
+                await self._role.load_new(self._store.ids())
                 if holder is not None and self._role.leader_is_stale(grace=self.lease_seconds):
                     log.warning("team mode: the leader's data is stale; taking over")
                     await lease.depose(holder)
@@ -198,6 +203,8 @@ class TeamMember:
             self._set_status(leading, members, holder)
             self._check_role()
             await self._nap(beat)
+            if _being_cancelled():
+                raise asyncio.CancelledError  # swallowed by a library on the way
 
     async def _take_role(self, leading: bool, redis: Redis, keys: TeamKeys) -> None:
         wanted = LeaderRole if leading else FollowerRole
@@ -271,8 +278,10 @@ class TeamMember:
             await asyncio.gather(task, return_exceptions=True)
 
     async def _stop_role(self) -> None:
-        task = self._role_task
+        role, task = self._role, self._role_task
         self._role = self._role_task = None
+        if role is not None:
+            role.stop()
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)

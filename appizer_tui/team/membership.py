@@ -22,12 +22,29 @@ if TYPE_CHECKING:
 
 async def register(
     redis: Redis, keys: TeamKeys, member_id: str, record: MemberRecord, ttl: float
-) -> None:
-    """Write (or renew) this member's record for `ttl` seconds."""
+) -> dict[str, MemberRecord]:
+    """Write (or renew) this member's record for `ttl` seconds; returns every live member's
+    record by member id (this one's included). Ids whose record expired leave the set. Two
+    round trips."""
     pipe = redis.pipeline(transaction=False)
     pipe.set(keys.member(member_id), encode(record), px=max(1, round(ttl * 1000)))
     pipe.sadd(keys.members, member_id)
-    await pipe.execute()
+    pipe.smembers(keys.members)
+    *_, raw_ids = await pipe.execute()
+    ids = sorted(as_bytes(raw).decode("utf-8", "replace") for raw in raw_ids if raw)
+    others = [other for other in ids if other != member_id]
+    values = await redis.mget([keys.member(other) for other in others]) if others else []
+    members = {member_id: record}
+    gone: list[str] = []
+    for other, value in zip(others, values, strict=True):
+        found = None if value is None else decode_member(as_bytes(value))
+        if found is None:
+            gone.append(other)
+        else:
+            members[other] = found
+    if gone:
+        await redis.srem(keys.members, *gone)
+    return members
 
 
 async def leave(redis: Redis, keys: TeamKeys, member_id: str) -> None:
@@ -36,26 +53,6 @@ async def leave(redis: Redis, keys: TeamKeys, member_id: str) -> None:
     pipe.delete(keys.member(member_id))
     pipe.srem(keys.members, member_id)
     await pipe.execute()
-
-
-async def live_members(redis: Redis, keys: TeamKeys) -> dict[str, MemberRecord]:
-    """Every live member's record by member id; ids whose record expired leave the set."""
-    raw_ids = await redis.smembers(keys.members)
-    ids = sorted(as_bytes(raw).decode("utf-8", "replace") for raw in raw_ids)
-    if not ids:
-        return {}
-    values = await redis.mget([keys.member(member_id) for member_id in ids])
-    members: dict[str, MemberRecord] = {}
-    gone: list[str] = []
-    for member_id, value in zip(ids, values, strict=True):
-        record = None if value is None else decode_member(as_bytes(value))
-        if record is None:
-            gone.append(member_id)
-        else:
-            members[member_id] = record
-    if gone:
-        await redis.srem(keys.members, *gone)
-    return members
 
 
 def team_campaigns(members: Mapping[str, MemberRecord]) -> tuple[str, ...]:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 SCHEMES = ("redis", "rediss", "unix")
 """redis:// (plain TCP), rediss:// (TLS) and unix:// (a local socket)."""
 MASK = "****"
+TIMEOUT = 2.0
+"""Seconds to connect or to wait for one command's answer: a vanished server is noticed, not
+waited on. Blocking reads (XREAD BLOCK) must ask for less."""
 """What a password is shown as."""
 
 
@@ -60,7 +63,7 @@ class RedisUrl:
     def __reduce__(self) -> str:
         raise TypeError("a RedisUrl cannot be pickled")
 
-    def client(self, *, timeout: float = 2.0) -> Redis:
+    def client(self, *, timeout: float = TIMEOUT) -> Redis:
         """A redis-py asyncio client (connections are made on first use). `timeout` bounds
         connecting and each command, so a vanished server is noticed, not waited on."""
         from redis.asyncio import Redis

@@ -25,6 +25,7 @@ from appizer_tui.state.model import GlobalState
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.team.membership import team_campaigns, team_focus
 from appizer_tui.team.namespace import TeamKeys
+from appizer_tui.team.redis_url import TIMEOUT
 from appizer_tui.team.wire import (
     CampaignEntry,
     MemberRecord,
@@ -44,8 +45,11 @@ STREAM_LENGTH = 1000
 """About how many changes the stream keeps (a follower that falls further behind reloads)."""
 DATA_TTL = 86_400
 """Seconds the team's data outlives its last leader (renewed by the leader every beat)."""
-READ_BLOCK_MS = 1000
-"""How long one stream read waits for news (below the client's socket timeout)."""
+PUBLISH_GATHER = 0.25
+"""Seconds the leader waits after a change for others to publish with it (polls are spread
+over the interval, so without it each answer would be its own write and its own wake-up)."""
+READ_BLOCK_MS = round(TIMEOUT * 1000 / 2)
+"""How long one stream read waits for news: well below the client's command timeout."""
 
 
 class LeaderRole:
@@ -76,6 +80,7 @@ class LeaderRole:
         self._removed: set[str] = set()
         self._global_dirty = True
         self._news = asyncio.Event()
+        self._stopped = False
         self.pool.subscribe(self._on_event)
 
     def _on_event(self, event: StoreEvent) -> None:
@@ -103,13 +108,22 @@ class LeaderRole:
         """Poll and publish until cancelled (the engine is stopped on the way out)."""
         polling = asyncio.get_running_loop().create_task(self.poller.run(), name="team-poller")
         try:
-            while True:
+            while not self._stopped:
                 await self._news.wait()
+                # Changes that come together go in one write (and wake the followers once).
+                await self._clock.sleep(PUBLISH_GATHER)
                 self._news.clear()
-                await self._publish()
+                if not self._stopped:
+                    await self._publish()
         finally:
             await self.poller.stop()
             await polling
+
+    def stop(self) -> None:
+        """End `run()` at its next step, even if a library swallowed the task's cancellation
+        (redis-py's timeouts on Python 3.11 can)."""
+        self._stopped = True
+        self._news.set()
 
     async def _publish(self) -> None:
         now = self._clock.wall()
@@ -160,17 +174,24 @@ class FollowerRole:
         self._written: dict[str, float] = {}
         """Per campaign, the leader's time of its newest entry seen."""
         self._global = GlobalState()
+        self._loaded: set[str] = set()
+        self._stopped = False
+
+    def stop(self) -> None:
+        """End `run()` after the stream read in progress, even if a library swallowed the
+        task's cancellation."""
+        self._stopped = True
 
     async def run(self) -> None:
         """Load what is published, then apply the changes as they come, until cancelled."""
         newest = await self._redis.xrevrange(self._keys.changes, count=1)
         last_id: Any = newest[0][0] if newest else b"0-0"
         # Entries that land between the two reads are applied twice, which changes nothing.
-        await self.load(self._store.ids())
+        await self.load_new(self._store.ids())
         raw_global = await self._redis.get(self._keys.global_state)
         if raw_global is not None:
             self._take_global(as_bytes(raw_global))
-        while True:
+        while not self._stopped:
             answer: Any = await self._redis.xread(
                 {self._keys.changes: last_id}, count=500, block=READ_BLOCK_MS
             )
@@ -179,11 +200,15 @@ class FollowerRole:
                     last_id = message_id
                     self._take(fields)
 
-    async def load(self, campaign_ids: Iterable[str]) -> None:
-        """Apply the latest published entry of these campaigns (those just added, at start)."""
-        ids = list(campaign_ids)
+    async def load_new(self, campaign_ids: Iterable[str]) -> None:
+        """Apply the latest published entry of those of these campaigns not loaded yet (all at
+        start, then those just added); the stream brings every later change."""
+        current = list(campaign_ids)
+        self._loaded.intersection_update(current)  # one removed and added again reloads
+        ids = [campaign_id for campaign_id in current if campaign_id not in self._loaded]
         if not ids:
             return
+        self._loaded.update(ids)
         for value in await self._redis.hmget(self._keys.latest, ids):
             if value is not None:
                 self._take({b"e": value})

@@ -68,9 +68,18 @@ class Member:
         return self
 
     async def close(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
+        """Stop the member (idempotent); a member that will not stop fails the test."""
+        task, self.task = self.task, None
+        if task is None:
+            return
+        task.cancel()
+        try:
+            async with asyncio.timeout(WAIT):
+                await asyncio.gather(task, return_exceptions=True)
+        except TimeoutError:
+            for other in asyncio.all_tasks():
+                other.print_stack()
+            raise
         await self.client.aclose()
 
     @property

@@ -139,3 +139,23 @@ async def test_redis_unreachable_at_start_means_solo(
         assert member.member.poller is not None
     finally:
         await member.close()
+
+
+async def test_a_follower_takes_over_from_a_leader_whose_data_went_stale(
+    redis_server: RedisServer, serve: Callable[..., RunningServer]
+) -> None:
+    server = serve(*SENDING)
+    members = [Member(server, redis_server.url, IDS).start() for _ in range(2)]
+    try:
+        await wait_for(lambda: len(leaders(members)) == 1, "one leader")
+        await wait_for(lambda: all(m.api_view(IDS[0]) for m in members), "data")
+        old = leaders(members)[0]
+        poller = old.member.poller
+        assert poller is not None
+        poller.pause()  # it still holds the lease, but publishes nothing new
+        other = next(m for m in members if m is not old)
+        await wait_for(lambda: other.mode == "leader", "the follower takes over")
+        await wait_for(lambda: old.mode == "follower", "the old leader follows")
+        assert len(leaders(members)) == 1
+    finally:
+        await _close(members)
