@@ -45,7 +45,7 @@ STREAM_LENGTH = 1000
 """About how many changes the stream keeps (a follower that falls further behind reloads)."""
 DATA_TTL = 86_400
 """Seconds the team's data outlives its last leader (renewed by the leader every beat)."""
-PUBLISH_GATHER = 0.25
+PUBLISH_GATHER = 0.5
 """Seconds the leader waits after a change for others to publish with it (polls are spread
 over the interval, so without it each answer would be its own write and its own wake-up)."""
 READ_BLOCK_MS = round(TIMEOUT * 1000 / 2)
