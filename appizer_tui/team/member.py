@@ -21,6 +21,8 @@ import socket
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import Clock
 from appizer_tui.polling.engine import CampaignSource, Poller
@@ -80,9 +82,9 @@ class TeamMember:
         self._options = dict(poller_options or {})
         self.lease_seconds = lease_seconds
         self._on_status = on_status
-        host = socket.gethostname()
-        self._record = MemberRecord(host=host, pid=os.getpid(), campaigns=store.ids())
-        self.member_id = f"{host}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._host, self._pid = socket.gethostname(), os.getpid()
+        self._selected: str | None = None
+        self.member_id = f"{self._host}:{self._pid}:{secrets.token_hex(4)}"
         """Unique per process run (a pid may be reused on another host or container)."""
         self._status = TeamStatus(mode="solo", campaigns=len(store))
         self._solo: Poller | None = None
@@ -126,9 +128,7 @@ class TeamMember:
 
     def select(self, campaign_id: str | None) -> None:
         """The campaign this member looks at (the team serves the most selected one first)."""
-        self._record = MemberRecord(
-            host=self._record.host, pid=self._record.pid, campaigns=(), selected=campaign_id
-        )
+        self._selected = campaign_id
         if self._solo is not None:
             self._solo.set_focus(campaign_id)
         self._changed()
@@ -140,6 +140,8 @@ class TeamMember:
             self.poller.refresh(campaign_id)
 
     def _changed(self) -> None:
+        if self._solo is not None:
+            self._publish_status(msgspec.structs.replace(self._status, campaigns=len(self._store)))
         self._wake.set()
 
     # -- running -------------------------------------------------------------------------------
@@ -182,10 +184,10 @@ class TeamMember:
         beat = self.lease_seconds / 3
         while True:
             record = MemberRecord(
-                host=self._record.host,
-                pid=self._record.pid,
+                host=self._host,
+                pid=self._pid,
                 campaigns=self._store.ids(),
-                selected=self._record.selected,
+                selected=self._selected,
             )
             members = await register(redis, keys, self.member_id, record, self.lease_seconds)
             holder = await lease.try_lead()
@@ -263,7 +265,7 @@ class TeamMember:
     def _go_solo(self, problem: str | None) -> None:
         if self._solo is None:
             self._solo = Poller(self._client, self._store, self._clock, **self._options)
-            self._solo.set_focus(self._record.selected)
+            self._solo.set_focus(self._selected)
             self._solo_task = asyncio.get_running_loop().create_task(
                 self._solo.run(), name="team-solo-poller"
             )
