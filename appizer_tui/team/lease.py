@@ -4,7 +4,7 @@ The leader holds `SET leader <member id> NX PX <lease>` and renews it every thir
 with a compare-and-renew script (renew only if the value is still its own id), so a leader that
 dies or hangs loses the key when the lease runs out, and another member takes it at its next
 try: a new leader within lease + one try period, under two lease periods. A follower that sees
-the leader's data go stale removes the lease with a compare-and-delete and takes it.
+the leader's data go stale takes the lease with a compare-and-swap.
 
 On a single Redis this lease is an efficiency device, not a safety one: a leader paused longer
 than its lease (a stopped laptop, a debugger) may still poll for a moment after another member
@@ -28,6 +28,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+# KEYS[1] the lease key, ARGV[1] the holder it must still be, ARGV[2] the new holder's id,
+# ARGV[3] the lease in ms.
+_TAKE_OVER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) and 1
+end
+return 0
+"""
 # KEYS[1] the lease key, ARGV[1] the holder it must still be.
 _REMOVE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -46,6 +54,7 @@ class Lease:
         self.member_id = member_id
         self.lease_ms = max(1, round(lease_seconds * 1000))
         self._renew = redis.register_script(_RENEW)
+        self._take_over = redis.register_script(_TAKE_OVER)
         self._remove_if = redis.register_script(_REMOVE_IF)
 
     async def try_lead(self) -> str | None:
@@ -59,9 +68,11 @@ class Lease:
         *_, value = await pipe.execute()
         return None if value is None else as_bytes(value).decode("utf-8", "replace")
 
-    async def depose(self, holder: str) -> bool:
-        """Remove the lease if `holder` still has it (a stale leader); True if removed."""
-        return bool(await self._remove_if(keys=[self._key], args=[holder]))
+    async def take_over(self, holder: str) -> bool:
+        """Take the lease from `holder` (a stale leader) if it still has it, in one step, so the
+        stale leader cannot take it back in between; True if taken."""
+        args: list[str | int] = [holder, self.member_id, self.lease_ms]
+        return bool(await self._take_over(keys=[self._key], args=args))
 
     async def release(self) -> None:
         """Give the lease up (on a clean stop), so the next leader need not wait for it."""

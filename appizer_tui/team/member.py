@@ -200,7 +200,7 @@ class TeamMember:
                 await self._role.load_new(self._store.ids())
                 if holder is not None and self._role.leader_is_stale(grace=self.lease_seconds):
                     log.warning("team mode: the leader's data is stale; taking over")
-                    await lease.depose(holder)
+                    await lease.take_over(holder)
                     continue
             self._set_status(leading, members, holder)
             self._check_role()
