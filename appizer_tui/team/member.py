@@ -147,7 +147,8 @@ class TeamMember:
     # -- running -------------------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Poll, alone or in the team, until cancelled; never raises a Redis error."""
+        """Poll, alone or in the team, until cancelled. Nothing raised in the team's work ends
+        it: Redis errors (and bugs, logged) mean solo polling until the next try."""
         url = self._url
         if url is None:
             self._go_solo(None)
@@ -162,11 +163,16 @@ class TeamMember:
             while True:
                 try:
                     await self._in_team(redis, keys)
-                except _redis_errors() as exc:
+                except Exception as exc:
                     if _being_cancelled():
                         raise  # redis-py may turn a cancellation into its own error
+                    if isinstance(exc, _redis_errors()):
+                        problem = f"Redis unreachable ({url.masked}: {type(exc).__name__})"
+                    else:  # a bug: logged in full, and this process still polls
+                        log.exception("team mode failed")
+                        problem = f"team mode failed ({type(exc).__name__})"
                     await self._stop_role()
-                    self._go_solo(f"Redis unreachable ({url.masked}: {type(exc).__name__})")
+                    self._go_solo(problem)
                     log.warning("team mode: %s; polling alone", self._status.text)
                 await self._clock.sleep(self.lease_seconds)
         finally:

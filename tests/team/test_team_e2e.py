@@ -145,7 +145,9 @@ async def test_a_follower_takes_over_from_a_leader_whose_data_went_stale(
     redis_server: RedisServer, serve: Callable[..., RunningServer]
 ) -> None:
     server = serve(*SENDING)
-    members = [Member(server, redis_server.url, IDS).start() for _ in range(2)]
+    # A longer lease than elsewhere: both members share this test's event loop, and on a loaded
+    # machine a stall longer than a 1 s lease would hand the lease back to the paused leader.
+    members = [Member(server, redis_server.url, IDS, lease=2 * LEASE).start() for _ in range(2)]
     try:
         await wait_for(lambda: len(leaders(members)) == 1, "one leader")
         await wait_for(lambda: all(m.api_view(IDS[0]) for m in members), "data")
