@@ -124,7 +124,8 @@ def main() -> int:
     arguments.add_argument("--seconds", type=float, default=None)
     args = arguments.parse_args()
     seconds = args.seconds or (20.0 if args.quick else 60.0)
-    from appizer_tui.sim import Simulator, generated_scenario
+    from appizer_tui.sim.app import Simulator
+    from appizer_tui.sim.scenarios import generated_scenario
 
     simulator = Simulator(generated_scenario(CAMPAIGNS))
     with tempfile.TemporaryDirectory() as workdir, b.sim_server(simulator) as server:

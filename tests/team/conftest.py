@@ -15,7 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from redis_support import RedisServer  # noqa: E402
 
-from appizer_tui.sim import CampaignSpec, RunningServer, Scenario, Simulator, start_server  # noqa: E402
+from appizer_tui.sim.app import Simulator  # noqa: E402
+from appizer_tui.sim.scenarios import CampaignSpec, Scenario  # noqa: E402
+from appizer_tui.sim.server import RunningServer, start_server  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,13 @@ import json
 import sys
 import time
 
-from appizer_tui.api import ApiKey, AppizerClient
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import SystemClock
-from appizer_tui.sim import DEMO_API_KEY
-from appizer_tui.state import CampaignStore
-from appizer_tui.team import RedisUrl, TeamMember
+from appizer_tui.sim.app import DEMO_API_KEY
+from appizer_tui.state.store import CampaignStore
+from appizer_tui.team.member import TeamMember
+from appizer_tui.team.redis_url import RedisUrl
 
 
 async def main(

@@ -7,11 +7,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from appizer_tui.api import ApiKey, AppizerClient
+from appizer_tui.api.client import AppizerClient
+from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import SystemClock
-from appizer_tui.sim import DEMO_API_KEY, RunningServer
-from appizer_tui.state import CampaignStore
-from appizer_tui.team import RedisUrl, TeamMember, TeamStatus
+from appizer_tui.sim.app import DEMO_API_KEY
+from appizer_tui.sim.server import RunningServer
+from appizer_tui.state.store import CampaignStore
+from appizer_tui.team.member import TeamMember
+from appizer_tui.team.redis_url import RedisUrl
+from appizer_tui.team.status import TeamStatus
 
 LEASE = 1.0
 """The tests' lease: short, so a takeover is seconds; long enough for a loaded machine."""

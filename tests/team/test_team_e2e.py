@@ -9,7 +9,8 @@ import pytest
 from redis_support import RedisServer
 from team_support import LEASE, FrozenClock, Member, leaders, truth, wait_for
 
-from appizer_tui.sim import CampaignSpec, RunningServer
+from appizer_tui.sim.scenarios import CampaignSpec
+from appizer_tui.sim.server import RunningServer
 
 SENDING = tuple(
     CampaignSpec(f"camp_{n}", 50_000, start_after=-60, send_duration=3600) for n in range(3)

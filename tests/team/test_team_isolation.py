@@ -10,10 +10,12 @@ import redis
 from redis_support import RedisServer
 from team_support import FrozenClock, Member, leaders, truth, wait_for
 
-from appizer_tui.api import ApiKey
-from appizer_tui.api.secret import mask_key
-from appizer_tui.sim import DEMO_API_KEY, CampaignSpec, RateLimit, RunningServer
-from appizer_tui.team import team_namespace
+from appizer_tui.api.secret import ApiKey, mask_key
+from appizer_tui.sim.app import DEMO_API_KEY
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import CampaignSpec
+from appizer_tui.sim.server import RunningServer
+from appizer_tui.team.namespace import team_namespace
 
 OTHER_KEY = "sk_live_Zq9xW3tPm7Lk2Vb8Nc4Rf6Hj"
 CAMPAIGNS = tuple(

@@ -15,7 +15,8 @@ from typing import IO, Any
 import pytest
 from redis_support import RedisServer
 
-from appizer_tui.sim import CampaignSpec, RunningServer
+from appizer_tui.sim.scenarios import CampaignSpec
+from appizer_tui.sim.server import RunningServer
 
 CHILD = Path(__file__).parent / "member_child.py"
 INTERVAL = 2.0

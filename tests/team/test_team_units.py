@@ -7,11 +7,15 @@ import pickle
 import msgspec
 import pytest
 
-from appizer_tui.api import ApiKey
 from appizer_tui.api.models import decode_campaign
-from appizer_tui.state import CampaignStore, ErrorInfo, Phase, StoreEvent
-from appizer_tui.team import RedisUrl, TeamStatus, team_namespace
+from appizer_tui.api.secret import ApiKey
+from appizer_tui.state.events import StoreEvent
+from appizer_tui.state.model import ErrorInfo, Phase
+from appizer_tui.state.store import CampaignStore
 from appizer_tui.team.membership import team_campaigns, team_focus
+from appizer_tui.team.namespace import team_namespace
+from appizer_tui.team.redis_url import RedisUrl
+from appizer_tui.team.status import TeamStatus
 from appizer_tui.team.wire import (
     CampaignEntry,
     MemberRecord,
