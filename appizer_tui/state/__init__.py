@@ -19,7 +19,6 @@ if TYPE_CHECKING:
         CampaignFinished,
         CampaignRemoved,
         CampaignUpdated,
-        FailureAlert,
         GlobalChanged,
         StoreEvent,
     )
@@ -44,7 +43,6 @@ _WHERE = {
     "CampaignUpdated": "events",
     "CampaignView": "model",
     "ErrorInfo": "model",
-    "FailureAlert": "events",
     "GlobalChanged": "events",
     "GlobalState": "model",
     "History": "history",
@@ -63,7 +61,6 @@ __all__ = [
     "CampaignUpdated",
     "CampaignView",
     "ErrorInfo",
-    "FailureAlert",
     "GlobalChanged",
     "GlobalState",
     "History",

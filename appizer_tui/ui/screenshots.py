@@ -81,7 +81,7 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
     simulator = Simulator(demo_scenario(), clock=clock.wall, seed=0, rate_limit=limit)
     key = ApiKey(WRONG_KEY if name == "unauthorized" else DEMO_API_KEY)
     client = AppizerClient(key, BASE_URL, transport=_transport(simulator), wall_clock=clock.wall)
-    store = CampaignStore(interval=5.0, wall=clock.wall, failure_alert_rate=0.05)
+    store = CampaignStore(interval=5.0, wall=clock.wall)
     poller = Poller(client, store, clock, interval=5.0, rng=random.Random(0))
     ids = [] if name == "welcome" else simulator.campaign_ids()
     if name == "not-found":
@@ -102,10 +102,8 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
             await clock.advance(min(step, left))
             left -= step
             await pilot.pause()
-        # What the 1 Hz timer would have done by now (it runs on real time, not this clock).
-        main = app.main_screen
-        if main is not None and main.ticking:
-            main.tick()
+        # The frames are built on this clock; let the last one reach the screen.
+        await pilot.pause()
 
     async def settle(pilot: Pilot[Any]) -> None:
         # The chart's plotting library loads in a thread; wait for it where a chart is shown.
@@ -121,10 +119,8 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        main = app.main_screen
-        if main is not None:
-            # The figures' throttle runs on real ticks, which would make pictures vary.
-            main.status_refresh = 0.0
+        # The budget figures as of the picture's instant, not as of their last redraw.
+        app.presenter.status_seconds = 0.0
         if name == "rate-limited":
             await _spend_window(simulator, clock, key)
             await advance(pilot, 4)

@@ -238,7 +238,7 @@ def make_viewer(
     net = VirtualNet(getattr(simulator, "app", simulator), clock, keep_log=keep_log)
     client = make_client(net, clock, key)
     store = CampaignStore(
-        history_seconds=history_seconds, interval=interval, wall=clock.wall, failure_alert_rate=0.05
+        history_seconds=history_seconds, interval=interval, wall=clock.wall
     )
     poller = poller_class(
         client,

@@ -9,7 +9,7 @@ the narrow delta column, not six full lines.
 The value and delta columns are as wide as their widest text, and a change of width re-lays out
 the whole screen (~15-30 ms with 1,000 campaigns). While the cursor moves between campaigns the
 columns therefore only grow at once; they shrink to fit the shown campaign once the cursor has
-rested for SETTLE_SECONDS.
+rested for COUNTER_SETTLE_SECONDS.
 """
 
 from __future__ import annotations
@@ -21,15 +21,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
 
+from appizer_tui.present.cadence import COUNTER_SETTLE_SECONDS, FLASH_SECONDS
 from appizer_tui.state import format as fmt
 from appizer_tui.state import metrics
 from appizer_tui.state.store import CampaignView
 from appizer_tui.ui.widgets.section import Section
-
-FLASH_SECONDS = 2.0
-"""How long changed deltas stay highlighted."""
-SETTLE_SECONDS = 0.5
-"""How long the cursor rests on a campaign before the columns shrink to fit it."""
 
 _ROWS = (
     ("total_recipients", "recipients"),
@@ -214,7 +210,7 @@ class Counters(Horizontal):
             # out the screen, and the selected campaign is polled at once); fit on a rest.
             if self._settle_timer is not None:
                 self._settle_timer.stop()
-            self._settle_timer = self.set_timer(SETTLE_SECONDS, self._rested)
+            self._settle_timer = self.set_timer(COUNTER_SETTLE_SECONDS, self._rested)
         self._show_columns(widths, flash)
         self.query_one(CounterFunnel).props = tuple(
             (row.label, row.share) for row in props.rows if row.step
