@@ -113,8 +113,7 @@ async def test_every_widget_renders_any_campaign(tmp_path: Path, size: tuple[int
         @given(pair=campaign_pairs(), message=texts)
         def render_everything(pair: tuple[Campaign, Campaign], message: str) -> None:
             feed(store, clock, *pair, message)
-            main.campaign_changed(CID)
-            main.global_changed()
+            main.frame = app.presenter.publish()
             for widget in screen.query(Section):
                 if widget.display and widget.props is not None:
                     check_content(widget, widget.render())
@@ -172,7 +171,7 @@ async def test_whole_screen_keeps_its_layout_for_any_campaign(
     async with app.run_test(size=size) as pilot:
         main: Any = app.main_screen
         feed(store, clock, ORDINARY, ORDINARY, "")
-        main.campaign_changed(CID)
+        main.frame = app.presenter.publish()
         await viewer.settle_screen(pilot)
         baseline = viewer.screen_lines()
         for (previous, current), message in examples:
