@@ -254,6 +254,8 @@ class Presenter:
         rows: dict[str, RowProps] = {}
         changed_rows: set[str] = set()
         counting = False
+        # Recounted here too: campaigns added before `run` subscribed sent no event.
+        self._live = {cid for cid, view in views.items() if not view.phase.is_stopped}
         for campaign_id, view in views.items():
             row = old_rows.get(campaign_id)
             if row is None or campaign_id in changed or changes_with_time(view, row, now):

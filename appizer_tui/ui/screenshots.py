@@ -102,7 +102,9 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
             await clock.advance(min(step, left))
             left -= step
             await pilot.pause()
-        # The frames are built on this clock; let the last one reach the screen.
+        # A frame as of the picture's instant (at the cadence, the last polls would wait).
+        app.presenter.wake()
+        await clock.advance(0)
         await pilot.pause()
 
     async def settle(pilot: Pilot[Any]) -> None:

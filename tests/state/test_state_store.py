@@ -66,7 +66,7 @@ def test_add_and_remove_keep_order_and_emit() -> None:
     assert store.ids() == ("a",)
     assert store.get("b") is None
     assert events == [CampaignAdded("b"), CampaignAdded("a"), CampaignRemoved("b")]
-    assert events[0].id == "b"
+    assert events[0].campaign_id == "b"
 
 
 def test_success_updates_view_history_metrics_and_says_what_changed() -> None:
