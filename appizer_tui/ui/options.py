@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD
+
 
 @dataclass(frozen=True, kw_only=True)
 class ViewerOptions:
@@ -17,8 +19,8 @@ class ViewerOptions:
     """True when watching the built-in simulator: the header says DEMO."""
     key_masked: str | None
     """The API key as it may be shown (`ApiKey.masked`), or None when no key is set."""
-    alert_failure_rate: float = 0.05
-    """A campaign whose failure rate is above this is highlighted and alerted once."""
+    alert_failure_rate: float = DEFAULT_FAILURE_RATE_THRESHOLD
+    """A campaign whose failure rate is at or above this is highlighted and alerted."""
     export_dir: Path
     """Where `e` writes exports."""
     watchlist_path: Path | None

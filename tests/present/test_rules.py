@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 from present_helpers import campaign
 
@@ -47,3 +49,13 @@ def test_a_removed_campaign_starts_afresh() -> None:
     engine.forget("c")
     assert not engine.firing("c")
     assert len(engine.evaluate([view("c", 0.5)], GlobalState(), 2.0)) == 1
+
+
+def test_the_presenter_and_its_rules_load_no_textual() -> None:
+    code = (
+        "import sys\n"
+        "import appizer_tui.present.presenter, appizer_tui.plain.watch\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
