@@ -351,14 +351,10 @@ class CampaignList(ScrollView, can_focus=True):
             self._cells.pop(campaign_id, None)
             return
         new, new_cells = self._row(campaign_id)
-        if new_cells == old_cells and (new.status, new.state, new.alert) == (
-            old.status,
-            old.state,
-            old.alert,
-        ):
-            return
         if (new.status, new.state, new.alert) != (old.status, old.state, old.alert):
             self._refresh_index(index)
+            return
+        if new_cells == old_cells:
             return
         # Same colours: repaint up to the last cell that changed. (Textual writes a partial
         # line from the widget's left edge, so one region per row is the cheapest.)

@@ -164,6 +164,8 @@ class ChartPanel(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "plotext-import":
             return
+        if not self.is_attached:
+            return  # the viewer is closing: nothing to draw into
         if event.state is WorkerState.SUCCESS:
             plot_class: Any = event.worker.result
             self._plot = plot_class(id="chart-plot")
