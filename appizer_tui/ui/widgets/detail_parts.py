@@ -71,9 +71,10 @@ class DetailParts:
         self.times.props = times_props(view, now, props.time_mode)
         self.chart.now = now
         if not new_selection and old is not None and old.view is view and old.alert == props.alert:
+            self.counters.tick(now)
             self.chart.maybe_replot()
             return
-        self.counters.show(counters_props(view), flash=not new_selection)
+        self.counters.show(counters_props(view), now, flash=not new_selection)
         if new_selection:
             self.pane.scroll_home(animate=False)
         self.progress.props = progress_props(view)
