@@ -169,9 +169,15 @@ class Presenter:
             self._live.discard(campaign_id)
         else:
             self._live.add(campaign_id)
-        if campaign_id == self._selected and self._urgent_for_detail(view):
+        if campaign_id == self._shown_selection() and self._urgent_for_detail(view):
             self.wake()
         self._wake_ticker.set()
+
+    def _shown_selection(self) -> str | None:
+        frame = self._frame
+        if self._selected is not None or frame is None:
+            return self._selected
+        return frame.selected
 
     def _urgent_for_detail(self, view: CampaignView) -> bool:
         """The selected campaign's first data, or a change of its banner, shows at once."""
@@ -314,7 +320,8 @@ class Presenter:
         return ids
 
     def _detail(self, views: dict[str, CampaignView], now: float) -> DetailProps | None:
-        campaign_id = self._selected
+        # Until the user picks one, the first campaign is selected (as in the list).
+        campaign_id = self._selected if self._selected is not None else next(iter(views), None)
         view = views.get(campaign_id) if campaign_id is not None else None
         if view is None:
             return None

@@ -200,8 +200,8 @@ class MainScreen(MainActions, Screen[None]):
     def on_mount(self) -> None:
         presenter = self.controller.presenter
         self._unsubscribe.append(presenter.subscribe(self._post_frame))
-        if presenter.frame is not None:
-            self.frame = presenter.frame
+        # The rows belong in the screen's very first paint: build a frame now if none is out.
+        self.frame = presenter.frame if presenter.frame is not None else presenter.publish()
         self.campaign_list.focus()
         self.call_after_refresh(self._build_rest)
 
