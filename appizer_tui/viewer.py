@@ -61,7 +61,6 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
         client = conn.make_client(wall_clock=clock.wall)
         store = CampaignStore(
             interval=settings.interval,
-            failure_alert_rate=settings.alert_failure_rate,
             wall=clock.wall,
         )
         poller = Poller(

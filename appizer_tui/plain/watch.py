@@ -1,9 +1,10 @@
 """`appizer-tui watch`: follow campaigns until they finish, as lines, with a meaningful exit status.
 
-This is a thin front end on the same engine and store as the viewer: a `Poller` fetches and
-writes a `CampaignStore`, and this module only listens to the store's events and prints. It
-never polls, sleeps between requests or computes a rate itself, so the budget, backoff, 404
-grace, outage probing and rate math are exactly the viewer's.
+This is a thin front end on the same engine, store and alert rules as the viewer: a `Poller`
+fetches and writes a `CampaignStore`, and this module only listens to the store's events, asks
+the presenter's `RuleEngine` (the viewer's red rows and toasts read the same rules) and prints.
+It never polls, sleeps between requests or computes a rate itself, so the budget, backoff, 404
+grace, outage probing, rate math and alert thresholds are exactly the viewer's.
 
 Exit status (see `exit_code`): a signal gives 128 + its number, a closed output pipe 141, an auth
 error 3, a base URL that is not the API 6; then, only with `exit_status=True`: 4 if any
@@ -36,6 +37,7 @@ from appizer_tui.plain.terminal import colour_enabled, on_signals
 from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter, WatchPrinter
 from appizer_tui.polling.clock import Clock, SystemClock
 from appizer_tui.polling.engine import Poller
+from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD, RuleEngine
 from appizer_tui.state.events import (
     CampaignErrored,
     CampaignFinished,
@@ -93,11 +95,13 @@ class WatchSession:
         campaign_ids: Sequence[str],
         printer: WatchPrinter,
         clock: Clock,
+        rules: RuleEngine | None = None,
     ) -> None:
         self.store = store
         self.ids = list(campaign_ids)
         self.printer = printer
         self.clock = clock
+        self.rules = rules if rules is not None else RuleEngine()
         self.finished_ids: set[str] = set()
         self.not_found: set[str] = set()
         self.reason: EndReason | None = None
@@ -156,7 +160,10 @@ class WatchSession:
     def _updated(self, campaign_id: str) -> None:
         view = self.store.get(campaign_id)
         if view is not None and view.campaign is not None:
-            self.printer.update(view, self._now())
+            now = self._now()
+            self.printer.update(view, now)
+            for alert in self.rules.evaluate([view], self.store.global_state(), now):
+                self.printer.alert(alert, now)
 
     def _check_done(self, campaign_id: str) -> None:
         if campaign_id in self.finished_ids:
@@ -271,13 +278,15 @@ async def run_watch(
     colour: bool | None = None,
     handle_signals: bool = True,
     time_mode: str = "local",
+    alert_failure_rate: float = DEFAULT_FAILURE_RATE_THRESHOLD,
 ) -> int:
     """Watch `campaign_ids` (already validated) until each is finished or not found, the
     `timeout_seconds` pass, a signal arrives or the key is refused; return the exit status.
 
     `client` is used and left open (the caller closes it). `colour=None` decides from stdout
     and NO_COLOR; `clock` defaults to the system clock (tests pass a FakeClock);
-    `handle_signals` installs SIGINT/SIGTERM/SIGHUP handlers on the running loop.
+    `handle_signals` installs SIGINT/SIGTERM/SIGHUP handlers on the running loop;
+    `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown watch format {fmt!r}")
@@ -305,7 +314,9 @@ async def run_watch(
     poller = Poller(
         client, store, clock, interval=interval, max_rpm=max_rpm, budget_share=budget_share
     )
-    session = WatchSession(store, ids, printer, clock)
+    session = WatchSession(
+        store, ids, printer, clock, RuleEngine.failure_rate(alert_failure_rate)
+    )
     unsubscribe = store.subscribe(session.on_event)
     noun = "campaign" if len(ids) == 1 else "campaigns"
     session.guarded(

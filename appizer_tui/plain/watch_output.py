@@ -1,14 +1,16 @@
 """What `watch` writes: plain text lines for people and logs, or JSON lines for `jq`.
 
-The printers only render; `watch.py` decides when something is worth a line. Every value from
-the server or the user goes through `safe_text`, every figure through `state/format.py`, every
-rate comes from the store's `Metrics` (never divided here). Each line is flushed at once, so a
+The printers only render; `watch.py` decides when something is worth a line, and the presenter's
+rule engine when a campaign alerts. Every value from the server or the user goes through
+`safe_text`, every figure through `state/format.py`, every rate comes from the store's `Metrics`
+(never divided here). Each line is flushed at once, so a
 pipe, a CI log or a log shipper sees it when it happens, not when a buffer fills.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
 
@@ -20,6 +22,7 @@ from appizer_tui.plain.summary import (
     status_text,
     summary_lines,
 )
+from appizer_tui.present.rules import Alert
 from appizer_tui.safe_text import safe_data, safe_text
 from appizer_tui.state.format import (
     format_clock_time,
@@ -45,6 +48,9 @@ class WatchPrinter(Protocol):
 
     def terminal(self, view: CampaignView, now: float) -> None:
         """A campaign became completed, failed or cancelled."""
+
+    def alert(self, alert: Alert, now: float) -> None:
+        """A rule started ("firing") or stopped ("resolved") firing for a campaign."""
 
     def campaign_error(self, campaign_id: str, error: ErrorInfo, now: float, final: bool) -> None:
         """A fetch of one campaign failed; `final` when the engine gave up on it (not found)."""
@@ -127,6 +133,20 @@ class JsonlPrinter:
     def terminal(self, view: CampaignView, now: float) -> None:
         """A "terminal" line."""
         self._campaign_event("terminal", view, now)
+
+    def alert(self, alert: Alert, now: float) -> None:
+        """An "alert" line: the rule, its state, the value measured and the threshold."""
+        self._emit(
+            {
+                "event": "alert",
+                "at": iso_time(now),
+                "campaign_id": safe_text(alert.campaign_id),
+                "rule": alert.rule,
+                "state": alert.state,
+                "value": alert.value if math.isfinite(alert.value) else None,
+                "threshold": alert.threshold,
+            }
+        )
 
     def campaign_error(self, campaign_id: str, error: ErrorInfo, now: float, final: bool) -> None:
         """An "error" line for one campaign."""
@@ -239,6 +259,16 @@ class TextPrinter:
             ]
         )
         self._line(self._out, f"{self._time(now)}  {self._id(view.campaign_id)}  {text}")
+
+    def alert(self, alert: Alert, now: float) -> None:
+        """`12:00:01  camp_1  ALERT failure rate 6.0% is at or above 5.0%` on stderr."""
+        name = alert.rule.replace("_", " ")
+        value, threshold = format_percent(alert.value), format_percent(alert.threshold)
+        if alert.state == "firing":
+            text = self._err_colour.error(f"ALERT {name} {value} is at or above {threshold}")
+        else:
+            text = f"resolved: {name} {value} is below {threshold}"
+        self._line(self._err, f"{self._time(now)}  {self._id(alert.campaign_id)}  {text}")
 
     def _error_text(self, error: ErrorInfo) -> str:
         where = f"HTTP {error.http_status}" if error.http_status else None

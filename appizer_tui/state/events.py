@@ -1,9 +1,10 @@
 """What the store tells its listeners. Each event is a small frozen fact; read the store for more.
 
 Order for one successful poll: `CampaignUpdated`, then `CampaignFinished` if the status just became
-terminal, then `FailureAlert` if the failure rate just crossed the threshold. A failed poll sends
-`CampaignErrored`. Schedule-only changes (phase, next poll time, expected interval) send
-`CampaignUpdated(changed=False)`. Nothing is sent for a campaign after its `CampaignRemoved`.
+terminal. A failed poll sends `CampaignErrored`. Schedule-only changes (phase, next poll time,
+expected interval) send `CampaignUpdated(changed=False)`. Nothing is sent for a campaign after
+its `CampaignRemoved`. Alerts are not the store's business: the presenter's rule engine decides
+them (`appizer_tui.present.rules`).
 """
 
 from __future__ import annotations
@@ -45,12 +46,6 @@ class CampaignFinished(_CampaignEvent, frozen=True):
     status: CampaignStatus
 
 
-class FailureAlert(_CampaignEvent, frozen=True):
-    """The failure rate (failed / total) reached the store's alert threshold; raised once."""
-
-    failure_rate: float
-
-
 class GlobalChanged(msgspec.Struct, frozen=True):
     """`store.global_state()` changed: pause, auth error, 429 pause, offline, or budget."""
 
@@ -61,7 +56,6 @@ StoreEvent = (
     | CampaignUpdated
     | CampaignErrored
     | CampaignFinished
-    | FailureAlert
     | GlobalChanged
 )
 """Everything a store listener can receive."""

@@ -97,8 +97,6 @@ class CampaignView(msgspec.Struct, frozen=True):
     failures: int = 0
     """Failed fetches."""
     metrics: Metrics = msgspec.field(default_factory=Metrics)
-    alerted: bool = False
-    """True once a FailureAlert has been raised for this campaign."""
     added_at: float = 0.0
     """Wall time the campaign was added to the store."""
 

@@ -22,7 +22,6 @@ from appizer_tui.state.events import (
     CampaignFinished,
     CampaignRemoved,
     CampaignUpdated,
-    FailureAlert,
     GlobalChanged,
     StoreEvent,
 )
@@ -57,8 +56,6 @@ DEFAULT_MAX_SAMPLES = 72_000
 at the documented 500 requests a minute can fetch in an hour (30,000), so it only bites for larger
 limits: up to 100 campaigns each keep an hour at a 5 s interval; a thousand keep 72 each, recent
 ones at full resolution and older ones thinned."""
-DEFAULT_FAILURE_ALERT_RATE = 0.05
-"""failed / total at or above which a FailureAlert is raised (once per campaign)."""
 
 Listener = Callable[[StoreEvent], None]
 
@@ -83,7 +80,6 @@ class CampaignStore:
         history_seconds: float = 3600.0,
         interval: float = 5.0,
         *,
-        failure_alert_rate: float = DEFAULT_FAILURE_ALERT_RATE,
         wall: Callable[[], float] | None = None,
         max_samples: int = DEFAULT_MAX_SAMPLES,
     ) -> None:
@@ -92,7 +88,6 @@ class CampaignStore:
         """Samples kept across all histories; each keeps at most its share."""
         self.interval = interval
         """The configured poll interval (the engine keeps it current)."""
-        self.failure_alert_rate = failure_alert_rate
         self._wall = wall if wall is not None else time.time
         self._views: dict[str, CampaignView] = {}
         self._histories: dict[str, History] = {}
@@ -197,7 +192,6 @@ class CampaignStore:
         history.append(when, campaign)
         old = view.campaign
         new_metrics = compute_metrics(campaign, history.latest_throughput())
-        crossed = self._crossed_alert(view, new_metrics)
         # Built directly rather than with dataclasses.replace: this runs on every poll.
         view = CampaignView(
             campaign_id=campaign_id,
@@ -213,22 +207,15 @@ class CampaignStore:
             polls=view.polls + 1,
             failures=view.failures,
             metrics=new_metrics,
-            alerted=view.alerted or crossed,
             added_at=view.added_at,
         )
         self._views[campaign_id] = view
         self._emit(CampaignUpdated(campaign_id, changed=old != campaign))
         if campaign.status.is_terminal and (old is None or not old.status.is_terminal):
             self._emit_if_watched(CampaignFinished(campaign_id, campaign.status))
-        if crossed and new_metrics.failure_rate is not None:
-            self._emit_if_watched(FailureAlert(campaign_id, new_metrics.failure_rate))
         return view
 
-    def _crossed_alert(self, view: CampaignView, new_metrics: Metrics) -> bool:
-        rate = new_metrics.failure_rate
-        return not view.alerted and rate is not None and rate >= self.failure_alert_rate
-
-    def _emit_if_watched(self, event: CampaignFinished | FailureAlert) -> None:
+    def _emit_if_watched(self, event: CampaignFinished) -> None:
         # A listener may have removed the campaign while handling the update.
         if event.campaign_id in self._views:
             self._emit(event)

@@ -71,7 +71,6 @@ class LeaderRole:
         self.pool = CampaignStore(
             own_store.history_seconds,
             own_store.interval,
-            failure_alert_rate=own_store.failure_alert_rate,
             wall=clock.wall,
         )
         """The union of the members' campaigns, as the leader's engine polls them."""

@@ -1,12 +1,13 @@
-"""The viewer's App: hosts the polling engine, turns store events into messages, and guards
-against the two ways a Textual app can hurt its user: dying silently and printing secrets.
+"""The viewer's App: hosts the polling engine and the presenter, and guards against the two ways
+a Textual app can hurt its user: dying silently and printing secrets.
 
-    store event (engine's task) --post_message--> CampaignChanged / GlobalChanged / ...
-        --handler, in one batch_update--> MainScreen reads the frozen view, sets widget props
+    engine (worker) -> store -> presenter (worker) -> Frame -> MainScreen.frame -> widgets
 
 The engine runs as one async worker on the App (so it outlives any pane) with
-`exit_on_error=False`: a crash in it becomes a visible banner, never a silent exit. A crash
-anywhere else prints a traceback without local variables, since a local may hold the API key.
+`exit_on_error=False`: a crash in it becomes a banner in the next frame, never a silent exit.
+The presenter is a worker too; a crash there (a bug, with nothing left to draw) ends the viewer
+with a traceback, never a frozen screen. Tracebacks are printed without local variables, since a
+local may hold the API key.
 """
 
 from __future__ import annotations
@@ -22,15 +23,14 @@ from rich.segment import Segments
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from appizer_tui.polling.clock import Clock
+from appizer_tui.present.presenter import Presenter
+from appizer_tui.present.rules import RuleEngine
 from appizer_tui.safe_text import safe_text
-from appizer_tui.state import events
 from appizer_tui.state.store import CampaignStore
-from appizer_tui.ui import messages
 from appizer_tui.ui.commands import ACTION_COMMANDS, CampaignCommands
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
@@ -72,9 +72,17 @@ class AppizerApp(App[int]):
         self.poller = poller
         self.clock = clock
         self.options = options
-        self.controller = Controller(store, poller, options)
+        self.presenter = Presenter(
+            store,
+            clock,
+            rules=RuleEngine.failure_rate(options.alert_failure_rate),
+            base_url=options.base_url,
+            demo=options.demo,
+            key_masked=options.key_masked,
+            time_mode=options.time_mode,
+        )
+        self.controller = Controller(store, poller, self.presenter, options)
         self.engine_error: str | None = None
-        self._unsubscribe: list[object] = []
         self._stopping = False
 
     def get_default_screen(self) -> Screen[None]:
@@ -93,7 +101,7 @@ class AppizerApp(App[int]):
     # ----- life cycle --------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._unsubscribe.append(self.store.subscribe(self._on_store_event))
+        self.run_worker(self.presenter.run(), name="presenter", group="presenter")
         self.run_worker(self.poller.run(), name="engine", group="engine", exit_on_error=False)
         if self.options.watchlist_path is not None and len(self.store):
             # Ids given on the command line join the saved watchlist.
@@ -120,10 +128,6 @@ class AppizerApp(App[int]):
         return result if result is not None else self.return_code
 
     async def on_unmount(self) -> None:
-        for unsubscribe in self._unsubscribe:
-            if callable(unsubscribe):
-                unsubscribe()
-        self._unsubscribe.clear()
         await self._stop_engine()
         # A save still running (or never started) when the viewer ends must not be lost.
         error = self.controller.flush(self.store.ids())
@@ -145,80 +149,6 @@ class AppizerApp(App[int]):
         code = EXIT_ENGINE_FAILED if self.engine_error is not None else EXIT_OK
         self.exit(code, return_code=code)
 
-    # ----- store events -> messages ------------------------------------------------------
-
-    def _on_store_event(self, event: events.StoreEvent) -> None:
-        """Store listener: runs inside the engine's task, so it only posts messages (or queues
-        a row for the main screen's next tick, which draws nothing now)."""
-        if isinstance(event, events.CampaignUpdated | events.CampaignErrored):
-            main = self.main_screen
-            if main is not None and main.defer_to_tick(event.campaign_id):
-                return
-            changed = event.changed if isinstance(event, events.CampaignUpdated) else True
-            self.post_message(messages.CampaignChanged(event.campaign_id, changed))
-        elif isinstance(event, events.CampaignAdded | events.CampaignRemoved):
-            self.post_message(messages.WatchlistChanged())
-        elif isinstance(event, events.GlobalChanged):
-            main = self.main_screen
-            if main is None or not main.defer_global():
-                self.post_message(messages.GlobalChanged())
-        elif isinstance(event, events.CampaignFinished):
-            self.post_message(messages.CampaignFinished(event.campaign_id, event.status))
-        elif isinstance(event, events.FailureAlert):
-            self.post_message(messages.FailureAlert(event.campaign_id, event.failure_rate))
-
-    @on(messages.CampaignChanged)
-    def _campaign_changed(self, message: messages.CampaignChanged) -> None:
-        main = self.main_screen
-        if main is not None and main.is_mounted:
-            with self.batch_update():
-                main.campaign_changed(message.campaign_id)
-
-    @on(messages.WatchlistChanged)
-    def _watchlist_changed(self) -> None:
-        main = self.main_screen
-        if main is not None and main.is_mounted:
-            with self.batch_update():
-                main.reload()
-
-    @on(messages.GlobalChanged)
-    def _global_changed(self) -> None:
-        main = self.main_screen
-        if main is not None and main.is_mounted:
-            with self.batch_update():
-                main.global_changed()
-
-    @on(messages.CampaignFinished)
-    def _finished(self, message: messages.CampaignFinished) -> None:
-        view = self.store.get(message.campaign_id)
-        if view is None or view.previous is None:
-            # Already finished when first fetched: nothing happened in front of the user.
-            return
-        name = safe_text(message.campaign_id, max_length=80)
-        severity: SeverityLevel = (
-            "information" if message.status.value == "completed" else "warning"
-        )
-        self.notify(
-            f"{name} {message.status.value}",
-            title="Campaign finished",
-            severity=severity,
-            markup=False,
-        )
-
-    @on(messages.FailureAlert)
-    def _failure_alert(self, message: messages.FailureAlert) -> None:
-        name = safe_text(message.campaign_id, max_length=80)
-        rate = f"{message.failure_rate * 100:.1f}%"
-        threshold = f"{self.options.alert_failure_rate * 100:.1f}%"
-        self.notify(
-            f"{name}: failure rate {rate} is over {threshold}",
-            title="Failure alert",
-            severity="error",
-            timeout=15,
-            markup=False,
-        )
-        self.bell()
-
     # ----- the engine worker -------------------------------------------------------------
 
     @on(Worker.StateChanged)
@@ -239,12 +169,7 @@ class AppizerApp(App[int]):
             # The traceback goes to the log only, without locals (they could hold the key).
             log.error("the polling engine stopped: %s", text, exc_info=(type(error), error, None))
         self.engine_error = f"{text} \u00b7 figures on screen are no longer updated"
-        main = self.main_screen
-        if main is not None:
-            main.fatal = self.engine_error
-            if main.is_mounted:
-                main.global_changed()
-        self.bell()
+        self.presenter.engine_failed(self.engine_error)
 
     def _fatal_error(self) -> None:
         """Textual's crash report, minus the local variables (a local may hold the API key)."""

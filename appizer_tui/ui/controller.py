@@ -1,4 +1,5 @@
-"""The viewer's intents (add, remove, persist, export, copy) applied to the engine and files.
+"""The viewer's intents applied to the engine, the presenter and files: the one way the UI
+changes anything below it (screens never call the poller or the presenter themselves).
 
 No Textual here: screens call these and show the outcome. File writes are synchronous and meant
 to run in a thread worker so a slow disk never stalls a key press.
@@ -17,11 +18,13 @@ from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state import watchlist
-from appizer_tui.state.store import CampaignStore, CampaignView
+from appizer_tui.state.store import CampaignStore, CampaignView, Phase
 from appizer_tui.ui.options import ViewerOptions
 
 if TYPE_CHECKING:
+    from appizer_tui.api.secret import ApiKey
     from appizer_tui.polling.engine import Poller
+    from appizer_tui.present.presenter import Presenter
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,7 @@ class Controller:
 
     store: CampaignStore
     poller: Poller
+    presenter: Presenter
     options: ViewerOptions
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _changes: int = 0
@@ -97,6 +101,36 @@ class Controller:
     def remove(self, campaign_id: str) -> None:
         """Stop watching `campaign_id`."""
         self.poller.remove(campaign_id)
+
+    def select(self, campaign_id: str | None) -> None:
+        """The user looks at `campaign_id`: the detail shows it, the engine polls it first."""
+        self.presenter.select(campaign_id)
+        self.poller.set_focus(campaign_id)
+
+    def refresh(self, campaign_id: str | None) -> None:
+        """Poll `campaign_id` now (every campaign when None), within the budget; a campaign
+        the API did not find is asked again."""
+        view = self.store.get(campaign_id) if campaign_id is not None else None
+        if view is not None and view.phase is Phase.NOT_FOUND:
+            self.poller.retry(campaign_id)
+        else:
+            self.poller.refresh(campaign_id)
+
+    def toggle_pause(self) -> None:
+        """Pause all polling, or resume it."""
+        if self.store.global_state().paused:
+            self.poller.resume()
+        else:
+            self.poller.pause()
+
+    def set_api_key(self, key: ApiKey) -> None:
+        """Use `key` from the next request (never saved); the header shows it masked."""
+        self.poller.set_api_key(key)
+        self.presenter.set_key_masked(key.masked)
+
+    def set_time_mode(self, mode: str) -> None:
+        """Show timestamps as "relative", "local" or "utc"."""
+        self.presenter.set_time_mode(mode)
 
     def record_change(self, removed: Sequence[str] = ()) -> int:
         """Note (on the UI thread) a change the file must get, before its save is started in

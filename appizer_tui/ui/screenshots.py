@@ -27,6 +27,7 @@ from appizer_tui.api.errors import RateLimitedError
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
+from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
 from appizer_tui.ui.options import ViewerOptions
@@ -77,7 +78,7 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
     simulator = Simulator(demo_scenario(), clock=clock.wall, seed=0, rate_limit=limit)
     key = ApiKey(WRONG_KEY if name == "unauthorized" else DEMO_API_KEY)
     client = AppizerClient(key, BASE_URL, transport=_transport(simulator), wall_clock=clock.wall)
-    store = CampaignStore(interval=5.0, wall=clock.wall, failure_alert_rate=0.05)
+    store = CampaignStore(interval=5.0, wall=clock.wall)
     poller = Poller(client, store, clock, interval=5.0, rng=random.Random(0))
     ids = [] if name == "welcome" else simulator.campaign_ids()
     if name == "not-found":
@@ -87,7 +88,7 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
         base_url=BASE_URL,
         demo=True,
         key_masked=key.masked,
-        alert_failure_rate=store.failure_alert_rate,
+        alert_failure_rate=DEFAULT_FAILURE_RATE_THRESHOLD,
         export_dir=export_dir or Path("."),
         watchlist_path=None,
     )
@@ -99,10 +100,10 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
             await clock.advance(min(step, left))
             left -= step
             await pilot.pause()
-        # What the 1 Hz timer would have done by now (it runs on real time, not this clock).
-        main = app.main_screen
-        if main is not None and main.ticking:
-            main.tick()
+        # A frame as of the picture's instant (at the cadence, the last polls would wait).
+        app.presenter.wake()
+        await clock.advance(0)
+        await pilot.pause()
 
     async def settle(pilot: Pilot[Any]) -> None:
         # The chart's plotting library loads in a thread; wait for it where a chart is shown.
@@ -118,10 +119,8 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        main = app.main_screen
-        if main is not None:
-            # The figures' throttle runs on real ticks, which would make pictures vary.
-            main.status_refresh = 0.0
+        # The budget figures as of the picture's instant, not as of their last redraw.
+        app.presenter.status_seconds = 0.0
         if name == "rate-limited":
             await _spend_window(simulator, clock, key)
             await advance(pilot, 4)

@@ -275,3 +275,36 @@ async def test_closed_output_ends_the_run() -> None:
     fake = FakeClock()
     code, _, _ = await _watch(_sim(fake, SENDING), fake, ["camp_send"], stdout=Closed())
     assert code == 141
+
+
+async def test_alerts_come_from_the_viewer_rules_at_or_above_the_threshold() -> None:
+    fake = FakeClock()
+    sim = _sim(fake, SENDING, FAILS)
+    events: list[dict[str, Any]] = []
+    code, _, err = await _watch(
+        sim,
+        fake,
+        ["camp_send", "camp_fail"],
+        fmt="jsonl",
+        stdout=Recorder(lambda line: events.append(json.loads(line))),
+        alert_failure_rate=0.0,  # every known rate is at or above it: the first data alerts
+    )
+    assert code == 0 and err == ""
+    alerts = [e for e in events if e["event"] == "alert"]
+    assert sorted(a["campaign_id"] for a in alerts) == ["camp_fail", "camp_send"]
+    for alert in alerts:
+        assert (alert["rule"], alert["state"], alert["threshold"]) == (
+            "failure_rate",
+            "firing",
+            0.0,
+        )
+        before = events[events.index(alert) - 1]
+        assert before["event"] == "update" and before["metrics"]["failure_rate"] == alert["value"]
+
+
+async def test_an_alert_is_one_line_on_stderr() -> None:
+    fake = FakeClock()
+    sim = _sim(fake, SENDING)
+    code, out, err = await _watch(sim, fake, ["camp_send"], alert_failure_rate=0.0)
+    assert code == 0 and "ALERT" not in out
+    assert len(re.findall(r"camp_send  ALERT failure rate \d+\.\d% is at or above 0\.0%", err)) == 1

@@ -183,14 +183,15 @@ class Viewer:
         return truth_at(self.simulator, self.start, campaign_id, at)
 
     async def settle_screen(self, pilot: Pilot[Any]) -> None:
-        """Let the app handle what is pending, run the main screen's 1 Hz tick (a Textual timer
-        on real time, which virtual time never reaches: list rows away from the cursor and the
-        ages are drawn by it), and lay the screen out again (a widget whose width follows its
-        content moves its neighbours only on the next layout)."""
+        """Let the app handle what is pending, have the presenter draw a frame at once (at its
+        cadence, the last polls would wait up to FRAME_SECONDS), and lay the screen out again
+        (a widget whose width follows its content moves its neighbours only on the next
+        layout)."""
         await pilot.pause(0)
-        tick = getattr(self.app.screen, "tick", None) or getattr(self.app.screen, "_tick", None)
-        if callable(tick):
-            tick()
+        presenter = getattr(self.app, "presenter", None)
+        if presenter is not None:
+            presenter.wake()
+            await pilot.pause(0)
         await pilot.pause(0)
         self.app.screen._refresh_layout(self.app.size)
         await pilot.pause(0)
@@ -239,7 +240,7 @@ def make_viewer(
     net = VirtualNet(getattr(simulator, "app", simulator), clock, keep_log=keep_log)
     client = make_client(net, clock, key)
     store = CampaignStore(
-        history_seconds=history_seconds, interval=interval, wall=clock.wall, failure_alert_rate=0.05
+        history_seconds=history_seconds, interval=interval, wall=clock.wall
     )
     poller = poller_class(
         client,

@@ -40,7 +40,6 @@ from appizer_tui.state.events import (
     CampaignAdded,
     CampaignFinished,
     CampaignRemoved,
-    FailureAlert,
     GlobalChanged,
     StoreEvent,
 )
@@ -230,22 +229,17 @@ def check(store: CampaignStore, poller: Poller, client: ScriptedClient) -> None:
 
 
 def check_events(events: list[StoreEvent]) -> None:
-    """Events name only watched campaigns; finished and alert events once per change."""
+    """Events name only watched campaigns; finished events only for terminal statuses."""
     watched: set[str] = set()
-    alerted: set[str] = set()
     for event in events:
         if isinstance(event, GlobalChanged):
             continue
         if isinstance(event, CampaignAdded):
             assert event.campaign_id not in watched
             watched.add(event.campaign_id)
-            alerted.discard(event.campaign_id)
             continue
         assert event.campaign_id in watched, event
         if isinstance(event, CampaignRemoved):
             watched.discard(event.campaign_id)
-        elif isinstance(event, FailureAlert):
-            assert event.campaign_id not in alerted
-            alerted.add(event.campaign_id)
         elif isinstance(event, CampaignFinished):
             assert event.status.is_terminal

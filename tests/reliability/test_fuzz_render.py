@@ -30,6 +30,7 @@ from textual.widget import Widget
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
+from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD
 from appizer_tui.state.model import ErrorInfo
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
@@ -68,7 +69,7 @@ def make_app(tmp_path: Path) -> tuple[AppizerApp, CampaignStore, FakeClock]:
         base_url="http://127.0.0.1:9/v1",
         demo=False,
         key_masked="sk_test_…0000",
-        alert_failure_rate=store.failure_alert_rate,
+        alert_failure_rate=DEFAULT_FAILURE_RATE_THRESHOLD,
         export_dir=tmp_path,
         watchlist_path=None,
     )
@@ -114,8 +115,7 @@ async def test_every_widget_renders_any_campaign(tmp_path: Path, size: tuple[int
         @given(pair=campaign_pairs(), message=texts)
         def render_everything(pair: tuple[Campaign, Campaign], message: str) -> None:
             feed(store, clock, *pair, message)
-            main.campaign_changed(CID)
-            main.global_changed()
+            main.frame = app.presenter.publish()
             for widget in screen.query(Section):
                 if widget.display and widget.props is not None:
                     check_content(widget, widget.render())
@@ -173,7 +173,7 @@ async def test_whole_screen_keeps_its_layout_for_any_campaign(
     async with app.run_test(size=size) as pilot:
         main: Any = app.main_screen
         feed(store, clock, ORDINARY, ORDINARY, "")
-        main.campaign_changed(CID)
+        main.frame = app.presenter.publish()
         await viewer.settle_screen(pilot)
         baseline = viewer.screen_lines()
         for (previous, current), message in examples:

@@ -45,7 +45,7 @@ def controller(tmp_path: Path) -> Controller:
         export_dir=tmp_path,
         watchlist_path=tmp_path / "watchlist.json",
     )
-    return Controller(store=None, poller=None, options=options)  # type: ignore[arg-type]
+    return Controller(store=None, poller=None, presenter=None, options=options)  # type: ignore[arg-type]
 
 
 def test_flush_writes_what_was_recorded_and_never_saved(tmp_path: Path) -> None:

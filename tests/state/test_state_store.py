@@ -17,7 +17,6 @@ from appizer_tui.state.events import (
     CampaignFinished,
     CampaignRemoved,
     CampaignUpdated,
-    FailureAlert,
     GlobalChanged,
     StoreEvent,
 )
@@ -99,17 +98,6 @@ def test_finished_is_sent_once_when_the_status_becomes_terminal() -> None:
     kinds = [type(e).__name__ for e in events]
     assert kinds.index("CampaignFinished") == kinds.index("CampaignUpdated", 2) + 1
 
-
-def test_failure_alert_is_raised_once_at_the_threshold() -> None:
-    store, events, _ = store_with_events(failure_alert_rate=0.05)
-    store.add("c1")
-    store.record_success("c1", make(failed=49))  # 4.9 %
-    store.record_success("c1", make(failed=50))  # 5 %
-    store.record_success("c1", make(failed=80))
-    alerts = [e for e in events if isinstance(e, FailureAlert)]
-    assert alerts == [FailureAlert("c1", 0.05)]
-    view = store.get("c1")
-    assert view is not None and view.alerted
 
 
 def test_error_is_recorded_then_cleared_by_a_success() -> None:
@@ -295,20 +283,15 @@ def check_consistent(
 
 
 def check_events(events: list[StoreEvent]) -> None:
-    """Events name only campaigns that are watched at that moment; alerts come once per add."""
+    """Events name only campaigns that are watched at that moment."""
     watched: set[str] = set()
-    alerted: set[str] = set()
     for event in events:
         if isinstance(event, GlobalChanged):
             continue
         if isinstance(event, CampaignAdded):
             assert event.campaign_id not in watched
             watched.add(event.campaign_id)
-            alerted.discard(event.campaign_id)
             continue
         assert event.campaign_id in watched
         if isinstance(event, CampaignRemoved):
             watched.remove(event.campaign_id)
-        elif isinstance(event, FailureAlert):
-            assert event.campaign_id not in alerted
-            alerted.add(event.campaign_id)

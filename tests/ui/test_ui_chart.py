@@ -22,7 +22,7 @@ async def test_another_campaign_blanks_the_chart_without_a_layout(
     harness_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cursor never "rests" on its own during the test: the replot is called explicitly.
-    monkeypatch.setattr(chart_module, "SELECTION_SETTLE", 3600.0)
+    monkeypatch.setattr(chart_module, "CHART_SETTLE_SECONDS", 3600.0)
     h = harness_factory()
     async with h.app.run_test(size=(120, 36)) as pilot:
         await h.advance(pilot, 30)

@@ -42,7 +42,7 @@ async def test_moving_the_cursor_re_lays_out_only_for_a_wider_number(
     harness_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cursor never "rests" on its own during the test: settle() is called explicitly.
-    monkeypatch.setattr(counters, "SETTLE_SECONDS", 3600.0)
+    monkeypatch.setattr(counters, "COUNTER_SETTLE_SECONDS", 3600.0)
     h = harness_factory()
     async with h.app.run_test(size=(120, 36)) as pilot:
         await h.advance(pilot, 30)

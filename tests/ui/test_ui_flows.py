@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from textual.widgets import Input
 from ui_harness import Harness
 from ui_screen_text import banner_text, list_rows, text_of
 
+from appizer_tui.present import cadence
 from appizer_tui.state import format as fmt
 from appizer_tui.state.model import Phase
 from appizer_tui.ui.screens.add_campaigns import AddCampaignsScreen
 from appizer_tui.ui.screens.confirm import ConfirmScreen
 from appizer_tui.ui.screens.help import HelpScreen
-from appizer_tui.ui.widgets import list_model
 from appizer_tui.ui.widgets.app_header import AppHeader
 from appizer_tui.ui.widgets.campaign_list import CampaignList
 from appizer_tui.ui.widgets.counters import Counters
@@ -254,34 +254,20 @@ async def test_pause_stops_requests_and_shows_paused(harness_factory: Factory) -
         assert "live" in list_rows(h.app)["camp_launch_eu"]
 
 
-async def test_the_tick_rebuilds_no_fresh_row(
-    harness_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_stale_rows_show_their_age_without_polls(harness_factory: Factory) -> None:
     h = harness_factory()
     async with h.app.run_test(size=(100, 30)) as pilot:
         await h.advance(pilot, 10)
         h.poller.pause()  # no polls from here on: only the clock moves
         await pilot.pause()
-        built: list[str] = []
-        build_row = list_model.build_row
-
-        def spy(view: Any, *args: Any) -> Any:
-            built.append(view.campaign_id)
-            return build_row(view, *args)
-
-        monkeypatch.setattr(list_model, "build_row", spy)
-        for _ in range(3):
-            await h.clock.advance(1)
-            h.tick()
-            await pilot.pause()
-        live = [v.campaign_id for v in h.store.views() if not v.phase.is_stopped]
-        assert live and not built  # fresh rows show nothing that changes with time
-        await h.clock.advance(20)  # past 2 intervals without a poll: stale
-        h.tick()
-        await pilot.pause()
+        before = list_rows(h.app)
+        await h.advance(pilot, 3, step=1, draw=False)
+        assert list_rows(h.app) == before  # fresh rows show nothing that changes with time
+        await h.advance(pilot, 20, step=1, draw=False)  # past 2 intervals without a poll
         now = h.clock.wall()
+        live = [v.campaign_id for v in h.store.views() if not v.phase.is_stopped]
         stale = [c for c in live if _view(h, c).is_stale(now)]
-        assert stale and set(stale) <= set(built)
+        assert stale
         assert all("\u29d7" in list_rows(h.app)[c] for c in stale)
 
 
@@ -334,46 +320,37 @@ async def test_quit_returns_exit_code_zero(harness_factory: Factory) -> None:
     assert not h.poller.running
 
 
-async def test_the_clock_stops_when_nothing_is_live(harness_factory: Factory) -> None:
+async def test_no_frame_is_built_once_nothing_is_live(harness_factory: Factory) -> None:
     h = harness_factory(ids=["camp_never_existed"])
     async with h.app.run_test(size=(100, 30)) as pilot:
         await h.advance(pilot, 5)
-        main = h.app.main_screen
-        assert main is not None and main.ticking
         # After the not-found grace the engine stops polling it: nothing on screen can change.
         await h.advance(pilot, 400, step=20)
         assert h.store.get("camp_never_existed").phase.is_stopped  # type: ignore[union-attr]
-        assert not main.ticking
+        frame = h.app.presenter.frame
+        assert frame is not None and "not found" in list_rows(h.app)["camp_never_existed"]
         served = h.simulator.requests_served
-        await h.advance(pilot, 120, step=30)
+        await h.advance(pilot, 120, step=30, draw=False)
         assert h.simulator.requests_served == served
+        assert h.app.presenter.frame is frame
 
 
-async def test_polls_of_live_campaigns_are_drawn_by_the_tick_without_a_message_each(
+async def test_polls_are_drawn_at_the_cadence_not_one_frame_each(
     harness_factory: Factory,
 ) -> None:
     h = harness_factory()
     async with h.app.run_test(size=(120, 36)) as pilot:
         await h.advance(pilot, 10)
         main = h.app.main_screen
-        assert main is not None and main.ticking
-        posted: list[str] = []
-        post = h.app.post_message
-
-        def spy(message: Any) -> bool:
-            posted.append(type(message).__name__)
-            return post(message)
-
-        h.app.post_message = spy  # type: ignore[method-assign]
-        before = list_rows(h.app)
+        assert main is not None
+        frames: list[int] = []
+        main.controller.presenter.subscribe(lambda frame: frames.append(frame.seq))
         served = h.simulator.requests_served
-        await h.clock.advance(5)  # a round of polls, and no tick
-        await pilot.pause()
-        assert h.simulator.requests_served > served
-        assert "CampaignChanged" not in posted and "GlobalChanged" not in posted
-        assert list_rows(h.app) == before  # queued for the tick, not drawn yet
-        h.tick()
-        await pilot.pause()
+        await h.advance(pilot, 10, step=1, draw=False)  # two rounds of polls
+        polls = h.simulator.requests_served - served
+        assert polls >= 10 and len(frames) <= math.ceil(10 / cadence.FRAME_SECONDS) + 1 < polls
+        h.poller.pause()
+        await h.advance(pilot, cadence.FRAME_SECONDS, step=1, draw=False)
         rows = list_rows(h.app)
         sending = [c for c in rows if h.truth_at_fetch(c)["status"] == "sending"]
         assert sending
@@ -390,22 +367,3 @@ def _view(h: Harness, campaign_id: str) -> Any:
     view = h.store.get(campaign_id)
     assert view is not None, campaign_id
     return view
-
-
-async def test_rows_are_redrawn_every_two_seconds_and_the_selection_within_one(
-    harness_factory: Factory,
-) -> None:
-    h = harness_factory()
-    async with h.app.run_test(size=(120, 36)) as pilot:
-        await h.advance(pilot, 10)
-        main: Any = h.app.main_screen
-        selected = h.app.screen.query_one(CampaignList).cursor_id
-        for campaign_id in h.store.ids():  # as if every campaign had just been polled
-            assert main.defer_to_tick(campaign_id) or campaign_id not in main._live
-        await h.clock.advance(1)
-        h.tick()  # one second after the last full redraw: only the selected campaign
-        assert selected not in main._pending_rows
-        assert main._pending_rows  # the other live rows wait
-        await h.clock.advance(1)
-        h.tick()  # two seconds: everything
-        assert not main._pending_rows

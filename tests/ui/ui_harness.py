@@ -44,23 +44,22 @@ class Harness:
     tmp_path: Path
     extra: dict[str, Any] = field(default_factory=dict)
 
-    async def advance(self, pilot: Pilot[Any], seconds: float, step: float = 5.0) -> None:
-        """Move virtual time on in steps, letting the app handle what each step brought."""
+    async def advance(
+        self, pilot: Pilot[Any], seconds: float, step: float = 5.0, *, draw: bool = True
+    ) -> None:
+        """Move virtual time on in steps, letting the app handle what each step brought. With
+        `draw`, a frame is then built at once, so the screen shows the store as of now (at the
+        cadence, the last polls would wait up to FRAME_SECONDS)."""
         remaining = seconds
         while remaining > 0:
             chunk = min(step, remaining)
             await self.clock.advance(chunk)
             remaining -= chunk
             await pilot.pause()
-            self.tick()
+        if draw:
+            self.app.presenter.wake()
+            await self.clock.advance(0)
         await pilot.pause()
-
-    def tick(self) -> None:
-        """What the viewer's 1 Hz timer does (it runs on real time, which tests do not wait
-        for), only when the timer is running."""
-        main = self.app.main_screen
-        if main is not None and main.ticking:
-            main.tick()
 
     async def wait_for(self, pilot: Pilot[Any], predicate: Callable[[], bool]) -> None:
         """Wait (in real time, briefly) for work done in a thread, such as a file write."""
@@ -125,7 +124,7 @@ def make_harness(
         transport=transport if transport is not None else SimTransport(simulator.app),
         wall_clock=clock.wall,
     )
-    store = CampaignStore(interval=5.0, wall=clock.wall, failure_alert_rate=0.05)
+    store = CampaignStore(interval=5.0, wall=clock.wall)
     poller = Poller(client, store, clock, interval=5.0, rng=random.Random(0))
     poller.add(*(simulator.campaign_ids() if ids is None else ids))
     viewer_options = ViewerOptions(

@@ -1,46 +1,49 @@
 """The main screen: global banners, the campaign list, the detail pane and the budget line.
 
-It reads the store (frozen views) and hands the widgets what to show; user intents go to the
-engine through the Controller. Store events arrive from the app as method calls, already
-coalesced. While a dialog covers it, updates are only noted and applied when it comes back.
+It renders Frames: the presenter builds one per cadence (or at once for urgent changes), the
+screen holds the current one in `frame` and hands each widget its part. User intents go to the
+engine and the presenter through the Controller. While a dialog covers the screen, the newest
+frame is kept and drawn when it comes back (its toasts and bell are not held back).
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from typing import ClassVar
 
-from msgspec.structs import replace
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input
 
 from appizer_tui.polling.clock import Clock
+from appizer_tui.present.frame import Frame
+from appizer_tui.present.rows import SORT_ARROWS
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
-from appizer_tui.state.store import CampaignStore, GlobalState
+from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
 from appizer_tui.ui.screens.main_actions import MainActions
-from appizer_tui.ui.widgets.app_header import AppHeader, HeaderState
-from appizer_tui.ui.widgets.banners import Banner, global_lines
+from appizer_tui.ui.widgets.app_header import AppHeader
+from appizer_tui.ui.widgets.banners import Banner
 from appizer_tui.ui.widgets.campaign_list import CampaignList
 from appizer_tui.ui.widgets.detail import DetailPane
-from appizer_tui.ui.widgets.list_model import SORT_ARROWS
-from appizer_tui.ui.widgets.status_line import StatusLine, budget_props
+from appizer_tui.ui.widgets.status_line import StatusLine
 from appizer_tui.ui.widgets.welcome import Welcome
 
-STATUS_REFRESH_SECONDS = 5.0
-ROW_FLUSH_SECONDS = 2.0
-"""Seconds between redraws of the list rows that polls changed (the selected campaign is drawn on
-the next tick, within a second). Each poll lands on screen at most this late; every row still
-changes once per poll interval, and half the frames cost half the CPU."""
-"""How often the budget figures are redrawn at most (urgent changes show at once)."""
+
+@dataclass
+class FrameReady(Message):
+    """The presenter built a new frame (posted from its task; never merged with another, since
+    each carries its own toasts and changed rows)."""
+
+    frame: Frame
 
 
 class MainScreen(MainActions, Screen[None]):
@@ -144,6 +147,9 @@ class MainScreen(MainActions, Screen[None]):
         (48, "-very-tall"),
     ]
 
+    frame: var[Frame | None] = var(None, init=False)
+    """The frame on screen; assigning a new one redraws what changed."""
+
     def __init__(
         self,
         *,
@@ -157,24 +163,11 @@ class MainScreen(MainActions, Screen[None]):
         self.controller = controller
         self.clock = clock
         self.options = options
-        self.key_masked = options.key_masked
-        self.fatal: str | None = None
-        self._timer: Timer | None = None
-        self._dirty: set[str] = set()
-        self._pending_rows: set[str] = set()
-        """Campaigns whose list row waits for the next 1 Hz tick (see campaign_changed)."""
-        self._structure_dirty = False
+        self._held: Frame | None = None
+        """The newest frame that arrived while a dialog covered the screen."""
         self._suspended = False
         self._build_pending = False
-        self._live: set[str] = set()
-        self._auth_shown = False
-        self._ticking = False
-        self._status_at = -1e18
-        self._rows_flushed_at = -math.inf
-        self._global_shown: GlobalState | None = None
-        """The global state the last global_changed showed (see defer_global)."""
-        self.status_refresh = STATUS_REFRESH_SECONDS
-        """Seconds between redraws of the budget figures (0: every change, for screenshots)."""
+        self._unsubscribe: list[object] = []
 
     def compose(self) -> ComposeResult:
         yield AppHeader(id="app-header")
@@ -182,8 +175,8 @@ class MainScreen(MainActions, Screen[None]):
         with Container(id="panes"):
             with Vertical(id="list-pane"):
                 # The `/` filter's field is mounted above the list on first use (action_filter).
-                yield CampaignList(alert_threshold=self.options.alert_failure_rate, id="campaigns")
-            yield DetailPane(alert_threshold=self.options.alert_failure_rate, id="detail")
+                yield CampaignList(id="campaigns")
+            yield DetailPane(id="detail")
         yield Welcome(id="welcome")
         yield StatusLine(id="status-line")
         # The detail pane's parts and the footer follow the first frame (see _build_rest).
@@ -198,13 +191,25 @@ class MainScreen(MainActions, Screen[None]):
         """The detail pane."""
         return self.query_one(DetailPane)
 
+    @property
+    def key_masked(self) -> str | None:
+        """The API key as the header shows it."""
+        frame = self.frame
+        return frame.header.key_masked if frame is not None else self.options.key_masked
+
     def on_mount(self) -> None:
-        self.detail.time_mode = self.options.time_mode
-        self._timer = self.set_interval(1.0, self.tick, pause=True)
-        self.reload()
-        self.global_changed()
+        presenter = self.controller.presenter
+        self._unsubscribe.append(presenter.subscribe(self._post_frame))
+        # The rows belong in the screen's very first paint: build a frame now if none is out.
+        self.frame = presenter.frame if presenter.frame is not None else presenter.publish()
         self.campaign_list.focus()
         self.call_after_refresh(self._build_rest)
+
+    def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            if callable(unsubscribe):
+                unsubscribe()
+        self._unsubscribe.clear()
 
     async def _build_rest(self) -> None:
         """What the first frame can do without: the first figures are due in the list, and the
@@ -222,146 +227,53 @@ class MainScreen(MainActions, Screen[None]):
             # teller) settled before it was mounted.
             self.refresh_bindings()
 
-    # ----- store events (called by the app) ----------------------------------------------
+    # ----- frames ------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Re-read every campaign (start-up, adds, removes)."""
+    def _post_frame(self, frame: Frame) -> None:
+        """The presenter's listener (runs in its task): hand the frame to this screen's queue."""
+        self.post_message(FrameReady(frame))
+
+    @on(FrameReady)
+    def _frame_ready(self, message: FrameReady) -> None:
+        frame = message.frame
+        for toast in frame.toasts:
+            self.notify(
+                toast.text,
+                title=toast.title,
+                severity=toast.severity,
+                timeout=toast.timeout,
+                markup=False,
+            )
+        if frame.bell:
+            self.app.bell()
         if self._suspended:
-            self._structure_dirty = True
-            return
-        now = self.clock.wall()
-        views = self.store.views()
-        self.campaign_list.set_views(views, now)
-        self._live = {v.campaign_id for v in views if not v.phase.is_stopped}
-        self.set_class(not views, "-empty")
-        self._show_selected(now)
-        self._update_header()
-        self._update_titles()
-        self._sync_timer()
-
-    def defer_to_tick(self, campaign_id: str) -> bool:
-        """Queue the campaign for the next 1 Hz tick (its row, and the detail pane when it is
-        the selected one) when it stays live; True when queued.
-
-        Each poll would otherwise cost a frame of its own (Textual re-renders every widget
-        overlapping a change, ~2-3 ms) and a message: this way fifty campaigns polled every
-        5 s cost one frame a second, and a change shows at most a second after its poll. The
-        store listener calls this before posting anything.
-        """
-        if not self._ticking or campaign_id not in self._live:
-            return False
-        view = self.store.get(campaign_id)
-        if view is None or view.phase.is_stopped:
-            return False
-        self._pending_rows.add(campaign_id)
-        return True
-
-    def campaign_changed(self, campaign_id: str) -> None:
-        """One campaign's view changed."""
-        if self._suspended:
-            self._dirty.add(campaign_id)
-            return
-        if self.defer_to_tick(campaign_id):
-            return
-        view = self.store.get(campaign_id)
-        if view is None:
-            return
-        now = self.clock.wall()
-        was_live = campaign_id in self._live
-        is_live = not view.phase.is_stopped
-        on_cursor = campaign_id == self.campaign_list.cursor_id
-        self._pending_rows.discard(campaign_id)
-        self.campaign_list.update_view(view, now)
-        if on_cursor:
-            self.detail.show(view, self.store.history(campaign_id), now)
-        if is_live:
-            self._live.add(campaign_id)
+            self._held = frame
         else:
-            self._live.discard(campaign_id)
-        if was_live != is_live:
-            self._sync_timer()
+            self.frame = frame
 
-    def _flush_rows(self, now: float, *, all_rows: bool = True) -> None:
-        """Draw the rows (and the selected campaign's details) that waited for the tick; with
-        `all_rows` False, only the selected campaign's."""
-        selected = self.campaign_list.cursor_id
-        if all_rows:
-            pending, self._pending_rows = self._pending_rows, set()
-            self._rows_flushed_at = now
-        elif selected in self._pending_rows:
-            self._pending_rows.discard(selected)
-            pending = {selected}
-        else:
+    def watch_frame(self, old: Frame | None, new: Frame | None) -> None:
+        if new is None:
             return
-        for campaign_id in pending:
-            view = self.store.get(campaign_id)
-            if view is not None:
-                self.campaign_list.update_view(view, now)
-                if campaign_id == selected:
-                    self.detail.show(view, self.store.history(campaign_id), now)
+        with self.app.batch_update():
+            self._show(new, old)
 
-    def defer_global(self) -> bool:
-        """True when only the budget figures changed while the 1 Hz tick runs: the tick shows
-        them (the engine republishes the budget with nearly every poll)."""
-        shown = self._global_shown
-        if not self._ticking or shown is None:
-            return False
-        return replace(self.store.global_state(), budget=shown.budget) == shown
-
-    def global_changed(self) -> None:
-        """Pause, auth, 429, offline or budget changed."""
-        if self._suspended:
-            self._structure_dirty = True
-            return
-        state = self.store.global_state()
-        now = self.clock.wall()
-        self._global_shown = state
-        self._show_global(state, now)
-        offline = state.offline_since is not None
-        self.set_class(offline, "-offline")
-        self.campaign_list.dimmed = offline
-        self._update_header()
-        self._sync_timer()
-        auth = state.auth_error is not None
-        if auth != self._auth_shown:
+    def _show(self, frame: Frame, old: Frame | None) -> None:
+        contiguous = old is not None and frame.seq == old.seq + 1 and frame.ids is old.ids
+        self.campaign_list.show(frame.rows, frame.changed_rows if contiguous else None)
+        if old is None or frame.ids is not old.ids:
+            self.set_class(not frame.ids, "-empty")
+            self._update_titles(frame)
+        elif self.campaign_list.filter_text:
+            self._update_titles(frame)
+        self.detail.show(frame.detail)
+        self.query_one(AppHeader).props = frame.header
+        self.query_one("#global-banner", Banner).props = frame.banners
+        self.query_one(StatusLine).props = frame.status
+        self.set_class(frame.offline, "-offline")
+        self.campaign_list.dimmed = frame.offline
+        if old is None or old.auth_error != frame.auth_error:
             # Only what `k` means changes with it; refreshing bindings rebuilds the footer.
-            self._auth_shown = auth
             self.refresh_bindings()
-
-    def _show_global(self, state: GlobalState, now: float) -> None:
-        self.query_one("#global-banner", Banner).props = global_lines(state, now, self.fatal)
-        self._update_status(state, now)
-
-    def _update_status(self, state: GlobalState, now: float, *, force: bool = False) -> None:
-        live = bool(self._live) or self._global_countdown(state, now)
-        budget = state.budget
-        if not live:
-            # Without the 1 Hz tick a countdown would freeze: leave the reset time out.
-            budget = replace(budget, server_reset_at=None)
-        props = budget_props(budget, self.store.interval, now, paused=state.paused)
-        status = self.query_one(StatusLine)
-        old = status.props
-        # The request counts move with every poll; redrawing the line each time would cost more
-        # bytes than everything else on screen. Figures refresh every few seconds, while a
-        # change that matters (429s, pause, an overrun) shows at once.
-        urgent = old is None or (
-            old.count_429,
-            old.overrun,
-            old.cadence,
-            bool(old.server),
-        ) != (props.count_429, props.overrun, props.cadence, bool(props.server))
-        if force or urgent or not live or now - self._status_at >= self.status_refresh:
-            status.props = props
-            self._status_at = now
-
-    def _update_header(self) -> None:
-        self.query_one(AppHeader).props = HeaderState(
-            base_url=self.options.base_url,
-            demo=self.options.demo,
-            key_masked=self.key_masked,
-            paused=self.store.global_state().paused,
-            campaigns=len(self.store),
-        )
 
     def _sort_filter_text(self) -> str:
         campaigns = self.campaign_list
@@ -372,89 +284,35 @@ class MainScreen(MainActions, Screen[None]):
             text = f"filter: {typed} ({shown}) \u00b7 {text}"
         return text
 
-    def _update_titles(self) -> None:
+    def _update_titles(self, frame: Frame | None = None) -> None:
+        frame = frame if frame is not None else self.frame
         pane = self.query_one("#list-pane")
         campaigns = self.campaign_list
-        total = len(self.store)
+        total = len(frame.ids) if frame is not None else 0
         shown = len(campaigns.visible_ids)
         count = f"{shown}/{total}" if campaigns.filter_text else f"{total}"
         pane.border_title = Content(f"Campaigns ({count})")
         # The filter is the user's text: a Content, since a str title is parsed as markup.
         pane.border_subtitle = Content(self._sort_filter_text())
-        self._update_status(self.store.global_state(), self.clock.wall(), force=True)
-
-    # ----- time --------------------------------------------------------------------------
-
-    @staticmethod
-    def _global_countdown(state: GlobalState, now: float) -> bool:
-        return (
-            state.rate_limited_until is not None and state.rate_limited_until > now
-        ) or state.next_probe_at is not None
-
-    def _sync_timer(self) -> None:
-        """Run the 1 Hz tick only while something on screen can change with time."""
-        if self._timer is None:
-            return
-        state = self.store.global_state()
-        live = bool(self._live) or self._global_countdown(state, self.clock.wall())
-        self._ticking = live and not self._suspended
-        if self._ticking:
-            self._timer.resume()
-        else:
-            self._timer.pause()
-            if self._pending_rows and not self._suspended:
-                self._flush_rows(self.clock.wall())
-
-    @property
-    def ticking(self) -> bool:
-        """True while the 1 Hz timer runs (something on screen changes with time)."""
-        return self._ticking
-
-    def tick(self) -> None:
-        """Once a second while anything is live: ages, countdowns and staleness."""
-        now = self.clock.wall()
-        with self.app.batch_update():
-            self._flush_rows(now, all_rows=now - self._rows_flushed_at >= ROW_FLUSH_SECONDS)
-            self.campaign_list.tick(now)
-            self.detail.tick(now)
-            self._show_global(self.store.global_state(), now)
-        self._sync_timer()
-
-    def _show_selected(self, now: float) -> None:
-        campaign_id = self.campaign_list.cursor_id
-        view = self.store.get(campaign_id) if campaign_id is not None else None
-        history = self.store.history(campaign_id) if campaign_id is not None else None
-        self.detail.show(view, history, now)
 
     # ----- covered by a dialog -----------------------------------------------------------
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
-        self._ticking = False
-        if self._timer is not None:
-            self._timer.pause()
 
     def on_screen_resume(self) -> None:
         self._suspended = False
         if self._build_pending:
             self.call_after_refresh(self._build_rest)
-        if self._structure_dirty:
-            self._structure_dirty = False
-            self._dirty.clear()
-            self.reload()
-            self.global_changed()
-        else:
-            dirty, self._dirty = self._dirty, set()
-            for campaign_id in dirty:
-                self.campaign_changed(campaign_id)
-        self._sync_timer()
+        held, self._held = self._held, None
+        if held is not None:
+            self.frame = held
 
     # ----- list events -------------------------------------------------------------------
 
     @on(CampaignList.Highlighted)
     def _highlighted(self, event: CampaignList.Highlighted) -> None:
-        self._show_selected(self.clock.wall())
-        self.controller.poller.set_focus(event.campaign_id)
+        self.controller.select(event.campaign_id)
 
     @on(CampaignList.Selected)
     def _selected(self) -> None:
@@ -478,8 +336,9 @@ class MainScreen(MainActions, Screen[None]):
         mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
         return help_groups(mine, CampaignList.BINDINGS, DetailPane.BINDINGS)
 
-    def format_time_mode(self) -> str:
-        """The current timestamp mode, as the toast after `t` says it."""
+    def format_time_mode(self, mode: str | None = None) -> str:
+        """A timestamp mode (the current one by default), as the toast after `t` says it."""
+        mode = mode if mode is not None else self.controller.presenter.time_mode
         return {"relative": "relative ages", "local": "local time", "utc": "UTC"}.get(
-            self.detail.time_mode, fmt.MISSING
+            mode, fmt.MISSING
         )

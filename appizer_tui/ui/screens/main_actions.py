@@ -17,15 +17,15 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from appizer_tui.api.secret import ApiKey
+from appizer_tui.present.rows import next_sort
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
-from appizer_tui.state.store import Phase
 from appizer_tui.ui.controller import AddPlan, clipboard_text
-from appizer_tui.ui.widgets.list_model import next_sort
 
 # The dialogs are imported when opened: nothing of them is needed before the first frame.
 if TYPE_CHECKING:
     from appizer_tui.polling.clock import Clock
+    from appizer_tui.present.frame import Frame
     from appizer_tui.state.store import CampaignStore
     from appizer_tui.ui.controller import Controller
     from appizer_tui.ui.options import ViewerOptions
@@ -41,9 +41,12 @@ class MainActions(Screen[None]):
     controller: Controller
     clock: Clock
     options: ViewerOptions
-    key_masked: str | None
 
     if TYPE_CHECKING:
+        frame: Frame | None
+
+        @property
+        def key_masked(self) -> str | None: ...
 
         @property
         def campaign_list(self) -> CampaignList: ...
@@ -51,15 +54,9 @@ class MainActions(Screen[None]):
         @property
         def detail(self) -> DetailPane: ...
 
-        def reload(self) -> None: ...
+        def _update_titles(self, frame: Frame | None = None) -> None: ...
 
-        def global_changed(self) -> None: ...
-
-        def _update_header(self) -> None: ...
-
-        def _update_titles(self) -> None: ...
-
-        def format_time_mode(self) -> str: ...
+        def format_time_mode(self, mode: str | None = None) -> str: ...
 
         def help_groups(self) -> list[tuple[str, list[Binding]]]: ...
 
@@ -71,10 +68,8 @@ class MainActions(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "api_key_on_auth_error":
-            focused = self.focused
-            return self.store.global_state().auth_error is not None and not isinstance(
-                focused, Input
-            )
+            auth_error = self.frame is not None and self.frame.auth_error
+            return auth_error and not isinstance(self.focused, Input)
         if action in ("remove", "refresh", "copy") and self.campaign_list.cursor_id is None:
             return None
         return True
@@ -130,24 +125,16 @@ class MainActions(Screen[None]):
     def action_refresh(self) -> None:
         """Poll the selected campaign now (ask again after a 404)."""
         campaign_id = self.campaign_list.cursor_id
-        if campaign_id is None:
-            return
-        view = self.store.get(campaign_id)
-        if view is not None and view.phase is Phase.NOT_FOUND:
-            self.controller.poller.retry(campaign_id)
-        else:
-            self.controller.poller.refresh(campaign_id)
+        if campaign_id is not None:
+            self.controller.refresh(campaign_id)
 
     def action_refresh_all(self) -> None:
         """Poll every campaign now (within the budget)."""
-        self.controller.poller.refresh(None)
+        self.controller.refresh(None)
 
     def action_pause(self) -> None:
         """Pause or resume all polling."""
-        if self.store.global_state().paused:
-            self.controller.poller.resume()
-        else:
-            self.controller.poller.pause()
+        self.controller.toggle_pause()
 
     def action_api_key(self) -> None:
         """Open the masked API key prompt."""
@@ -164,9 +151,7 @@ class MainActions(Screen[None]):
     def _key_entered(self, key: ApiKey | None) -> None:
         if key is None:
             return
-        self.controller.poller.set_api_key(key)
-        self.key_masked = key.masked
-        self._update_header()
+        self.controller.set_api_key(key)
         self._toast(f"Using key {key.masked}; polling resumes.", title="API key")
 
     # ----- view --------------------------------------------------------------------------
@@ -232,8 +217,9 @@ class MainActions(Screen[None]):
 
     def action_time_mode(self) -> None:
         """Cycle timestamps between relative, local time and UTC."""
-        self.detail.set_time_mode(fmt.next_time_mode(self.detail.time_mode))
-        self._toast(f"Timestamps: {self.format_time_mode()}")
+        mode = fmt.next_time_mode(self.controller.presenter.time_mode)
+        self.controller.set_time_mode(mode)
+        self._toast(f"Timestamps: {self.format_time_mode(mode)}")
 
     def action_back(self) -> None:
         """Esc: leave the filter or the detail pane; clear a filter."""

@@ -6,21 +6,11 @@ and repaints every second for nothing.
 
 from __future__ import annotations
 
-import msgspec
 from textual.content import Content
 
+from appizer_tui.present.frame import HeaderState
 from appizer_tui.safe_text import safe_text
 from appizer_tui.ui.widgets.section import Section
-
-
-class HeaderState(msgspec.Struct, frozen=True):
-    """What the top line shows."""
-
-    base_url: str
-    demo: bool
-    key_masked: str | None
-    paused: bool
-    campaigns: int
 
 
 class AppHeader(Section[HeaderState]):

@@ -1,118 +1,18 @@
-"""Error banners: global ones above both panes (401, 429, OFFLINE, a stopped engine) and the
-per-campaign one in the detail pane (404, 5xx, invalid response).
-
-Server messages are untrusted: they pass through safe_text and are drawn as Content, never as
-markup. Countdowns are computed by the screen from the injected clock and passed in as text.
-"""
+"""The banner widget: stacked lines (global ones above both panes, a campaign's own in the detail
+pane), each a reversed title and plain text; the words come from `present.banners`."""
 
 from __future__ import annotations
 
-import msgspec
 from textual.content import Content
 
-from appizer_tui.safe_text import safe_text
-from appizer_tui.state import format as fmt
-from appizer_tui.state.store import CampaignView, ErrorInfo, GlobalState, Phase
+from appizer_tui.present.banners import BannerLine
 from appizer_tui.ui.widgets.section import Section
-
-
-class BannerLine(msgspec.Struct, frozen=True):
-    """One banner line: a severity ("error", "warning", "info"), a bold title and plain text."""
-
-    severity: str
-    title: str
-    text: str
-    keys: str = ""
-
 
 _SEVERITY_STYLES = {
     "error": ("bold $text-error", "$error-muted"),
     "warning": ("bold $text-warning", "$warning-muted"),
     "info": ("bold $text-accent", "$accent-muted"),
 }
-
-
-def _message(error: ErrorInfo) -> str:
-    text = safe_text(error.message, max_length=300)
-    if error.code:
-        text += f" ({safe_text(error.code, max_length=60)})"
-    return text
-
-
-def global_lines(
-    state: GlobalState, now: float, fatal: str | None = None
-) -> tuple[BannerLine, ...]:
-    """The global banners for the store's global state at wall time `now`."""
-    lines: list[BannerLine] = []
-    if fatal is not None:
-        lines.append(BannerLine("error", "ENGINE STOPPED", fatal, "q quit"))
-    if state.auth_error is not None:
-        status = state.auth_error.http_status or 401
-        lines.append(
-            BannerLine(
-                "error",
-                f"{status} {safe_text(state.auth_error.title, max_length=40)}",
-                f"{_message(state.auth_error)} \u00b7 polling paused",
-                "k enter an API key",
-            )
-        )
-    if state.rate_limited_until is not None and state.rate_limited_until > now:
-        budget = state.budget
-        used = f"{budget.requests_last_minute:,} requests in the last minute"
-        if budget.server_limit is not None:
-            used += f", the server allows {budget.server_limit:,}"
-        if budget.budget_rpm > 0:
-            used += f" \u00b7 budget {budget.budget_rpm:,.0f}/min"
-        lines.append(
-            BannerLine(
-                "warning",
-                "429 RATE LIMITED",
-                f"resuming {fmt.format_countdown(state.rate_limited_until - now)} \u00b7 {used}",
-            )
-        )
-    if state.offline_since is not None:
-        retry = (
-            f"retrying {fmt.format_countdown(state.next_probe_at - now)}"
-            if state.next_probe_at is not None
-            else "retrying"
-        )
-        lines.append(
-            BannerLine(
-                "error",
-                "OFFLINE",
-                f"the API is unreachable since {fmt.format_age(now - state.offline_since)}"
-                f" \u00b7 {retry} \u00b7 showing the last good data",
-                "R retry now",
-            )
-        )
-    return tuple(lines)
-
-
-NOT_VISIBLE_YET = "a new campaign can take a moment to appear"
-
-
-def campaign_lines(view: CampaignView, now: float) -> tuple[BannerLine, ...]:
-    """The banner for one campaign's own error (global ones are shown above both panes)."""
-    error = view.error
-    if error is None or error.kind in ("auth", "rate_limited"):
-        return ()
-    if view.phase is Phase.NOT_FOUND:
-        return (BannerLine("error", "404 NOT FOUND", _message(error), "d remove \u00b7 r retry"),)
-    if error.next_retry_at is not None:
-        retry = f"next retry {fmt.format_countdown(error.next_retry_at - now)}"
-    else:
-        retry = "no automatic retry"
-    attempts = f"attempt {error.attempts}" if error.attempts > 1 else ""
-    if view.not_visible_yet:
-        # The engine's first-minute grace: say it is still looking, not that it gave up.
-        text = fmt.join_parts([_message(error), NOT_VISIBLE_YET, retry, attempts])
-        return (BannerLine("warning", "404 NOT VISIBLE YET", text, "d remove \u00b7 r retry now"),)
-    title = safe_text(error.title, max_length=40).upper()
-    if error.http_status is not None:
-        title = f"{error.http_status} {title}"
-    severity = "warning" if error.kind == "network" else "error"
-    text = fmt.join_parts([_message(error), retry, attempts])
-    return (BannerLine(severity, title, text, "r retry now"),)
 
 
 class Banner(Section[tuple[BannerLine, ...]]):

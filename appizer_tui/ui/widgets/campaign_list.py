@@ -9,7 +9,7 @@ re-sorts and filters; rows off screen cost nothing until they scroll into view.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,7 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from appizer_tui.state.store import CampaignView
+from appizer_tui.present import rows as present_rows
+from appizer_tui.present.rows import RowProps
 from appizer_tui.ui.widgets import list_model as model
 from appizer_tui.ui.widgets.list_paint import paint_row
 
@@ -35,7 +36,8 @@ _COMPONENTS = (
 
 
 class CampaignList(ScrollView, can_focus=True):
-    """One row per watched campaign; the screen feeds it views, it reports the cursor."""
+    """One row per watched campaign; the screen feeds it the frame's rows, it reports the
+    cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="list.up"),
@@ -100,36 +102,34 @@ class CampaignList(ScrollView, can_focus=True):
             return self.campaign_list
 
     order_by: reactive[str] = reactive("added", init=False)
-    """One of list_model.SORT_KEYS."""
+    """One of present.rows.SORT_KEYS."""
     filter_text: reactive[str] = reactive("", init=False)
-    """The `/` filter: id text and status words, see list_model.matches."""
+    """The `/` filter: id text and status words, see present.rows.matches."""
     dimmed: reactive[bool] = reactive(False, init=False)
     """Offline: keep the last good data on screen, dimmed."""
 
     def __init__(
         self,
         *,
-        alert_threshold: float,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.alert_threshold = alert_threshold
-        self.now = 0.0
-        self._views: dict[str, CampaignView] = {}
+        self._props: Mapping[str, RowProps] = {}
+        """Each campaign's row as the presenter built it, in the order campaigns were added."""
         self._added: dict[str, int] = {}
         self._next_added = 0
         self._order: list[str] = []
         self._positions: dict[str, int] = {}
-        self._rows: dict[str, tuple[model.Row, CampaignView]] = {}
-        """Each campaign's row, with the view it was built from."""
+        self._cells: dict[str, tuple[tuple[str, ...], RowProps]] = {}
+        """Each campaign's cells fitted to the layout, with the row they were fitted from."""
         self._cursor = 0
         self._cursor_id: str | None = None
         self._layout = model.layout_for(80)
         self._order_dirty = False
         self._styles: dict[str, Style] | None = None
-        self._strips: dict[tuple[model.Row, bool], Strip] = {}
+        self._strips: dict[tuple[RowProps, tuple[str, ...], bool], Strip] = {}
         self._wanted: str | None = None
 
     # ----- data in -----------------------------------------------------------------------
@@ -144,56 +144,43 @@ class CampaignList(ScrollView, can_focus=True):
         """The campaigns the filter lets through, in display order."""
         return tuple(self._order)
 
-    def set_views(self, views: Iterable[CampaignView], now: float) -> None:
-        """Replace everything (start-up, or after adds and removes)."""
-        self.now = now
-        views = list(views)
-        keep = {v.campaign_id for v in views}
-        for gone in set(self._views) - keep:
-            self._views.pop(gone, None)
-            self._added.pop(gone, None)
-            self._rows.pop(gone, None)
-        for view in views:
-            if view.campaign_id not in self._added:
-                self._added[view.campaign_id] = self._next_added
-                self._next_added += 1
-            self._views[view.campaign_id] = view
-            self._rows.pop(view.campaign_id, None)
-        self._rebuild_order()
-        if self._wanted is not None and self._wanted in self._views:
-            self.select(self._wanted)
-
-    def update_view(self, view: CampaignView, now: float) -> None:
-        """One campaign changed: repaint its changed cells, re-sort later if it matters."""
-        self.now = now
-        campaign_id = view.campaign_id
-        if campaign_id not in self._views:
-            self.set_views([*self._views.values(), view], now)
+    def show(self, rows: Mapping[str, RowProps], changed: Iterable[str] | None) -> None:
+        """Show the frame's `rows`; `changed` names the rows that differ from the previous
+        frame's (None: compare every row, after adds and removes or a skipped frame)."""
+        old = self._props
+        self._props = rows
+        if changed is None or rows.keys() != old.keys():
+            self._structure_changed(old, rows)
             return
-        old = self._views[campaign_id]
-        self._views[campaign_id] = view
-        if self.filter_text or (self.order_by in _ORDER_FIELDS and self._order_changes(old, view)):
+        resort = bool(self.filter_text)
+        for campaign_id in changed:
+            before = old.get(campaign_id)
+            if before is None:
+                continue
+            if self.order_by in _ORDER_FIELDS and self._order_changes(before, rows[campaign_id]):
+                resort = True
+            self._repaint_row(campaign_id)
+        if resort:
             self._schedule_rebuild()
-        self._repaint_row(campaign_id)
 
-    def tick(self, now: float) -> None:
-        """Time passed: visible rows that went stale (or show a stale age) are repainted; the
-        others show nothing that depends on time. Rows out of view are rebuilt when they
-        scroll into view."""
-        self.now = now
-        first = int(self.scroll_offset.y)
-        for index in range(first, min(len(self._order), first + self._page_height() + 1)):
-            campaign_id = self._order[index]
-            cached = self._rows.get(campaign_id)
-            if cached is None or model.changes_with_time(cached[1], cached[0], now):
+    def _structure_changed(self, old: Mapping[str, RowProps], rows: Mapping[str, RowProps]) -> None:
+        for gone in set(self._added) - rows.keys():
+            self._added.pop(gone, None)
+            self._cells.pop(gone, None)
+        for campaign_id, row in rows.items():
+            if campaign_id not in self._added:
+                self._added[campaign_id] = self._next_added
+                self._next_added += 1
+            elif old.get(campaign_id) is not row:
                 self._repaint_row(campaign_id)
-        if self.filter_text:
-            self._schedule_rebuild()
+        self._rebuild_order()
+        if self._wanted is not None and self._wanted in rows:
+            self.select(self._wanted)
 
     def select(self, campaign_id: str) -> None:
         """Put the cursor on `campaign_id` (clearing the filter if it hides it). An id not
         listed yet (just added) is selected as soon as it arrives."""
-        if campaign_id not in self._views:
+        if campaign_id not in self._props:
             self._wanted = campaign_id
             return
         self._wanted = None
@@ -233,10 +220,10 @@ class CampaignList(ScrollView, can_focus=True):
 
     # ----- order, cursor -----------------------------------------------------------------
 
-    def _order_changes(self, old: CampaignView, new: CampaignView) -> bool:
+    def _order_changes(self, old: RowProps, new: RowProps) -> bool:
         order = self.order_by
         added = self._added.get(new.campaign_id, 0)
-        return model.sort_key(old, order, added) != model.sort_key(new, order, added)
+        return present_rows.sort_key(old, order, added) != present_rows.sort_key(new, order, added)
 
     def _schedule_rebuild(self) -> None:
         # Many updates in one burst cost one re-sort.
@@ -246,15 +233,11 @@ class CampaignList(ScrollView, can_focus=True):
 
     def _rebuild_order(self) -> None:
         self._order_dirty = False
-        tokens = model.parse_filter(self.filter_text)
-        views = [
-            v
-            for v in self._views.values()
-            if model.matches(v, tokens, self.now, self.alert_threshold)
-        ]
+        tokens = present_rows.parse_filter(self.filter_text)
+        rows = [r for r in self._props.values() if present_rows.matches(r, tokens)]
         order = self.order_by
-        views.sort(key=lambda v: model.sort_key(v, order, self._added[v.campaign_id]))
-        new_order = [v.campaign_id for v in views]
+        rows.sort(key=lambda r: present_rows.sort_key(r, order, self._added[r.campaign_id]))
+        new_order = [r.campaign_id for r in rows]
         if new_order == self._order:
             return
         screen_row = self._cursor - int(self.scroll_offset.y)
@@ -283,7 +266,7 @@ class CampaignList(ScrollView, can_focus=True):
         layout = model.layout_for(width - 1)
         if layout != self._layout:
             self._layout = layout
-            self._rows.clear()
+            self._cells.clear()
         self._strips.clear()
         self._update_virtual_size()
         self._scroll_cursor_into_view()
@@ -346,35 +329,32 @@ class CampaignList(ScrollView, can_focus=True):
 
     # ----- painting ----------------------------------------------------------------------
 
-    def _row(self, campaign_id: str) -> model.Row:
-        view = self._views[campaign_id]
-        cached = self._rows.get(campaign_id)
-        if (
-            cached is not None
-            and cached[1] is view
-            and not model.changes_with_time(view, cached[0], self.now)
-        ):
-            return cached[0]
-        row = model.build_row(view, self._layout, self.now, self.alert_threshold)
-        self._rows[campaign_id] = (row, view)
-        return row
+    def _row(self, campaign_id: str) -> tuple[RowProps, tuple[str, ...]]:
+        """The campaign's row and its cells fitted to the layout (cached per row)."""
+        row = self._props[campaign_id]
+        cached = self._cells.get(campaign_id)
+        if cached is not None and cached[1] is row:
+            return row, cached[0]
+        cells = model.fit_cells(row, self._layout)
+        self._cells[campaign_id] = (cells, row)
+        return row, cells
 
     def _repaint_row(self, campaign_id: str) -> None:
-        cached = self._rows.get(campaign_id)
+        cached = self._cells.get(campaign_id)
         index = self._positions.get(campaign_id)
         if cached is None:
             if index is not None:
                 self._refresh_index(index)
             return
-        old = cached[0]
-        self._rows.pop(campaign_id)
+        old_cells, old = cached
         if index is None:
+            self._cells.pop(campaign_id, None)
             return
-        new = self._row(campaign_id)
-        if new == old:
-            return
+        new, new_cells = self._row(campaign_id)
         if (new.status, new.state, new.alert) != (old.status, old.state, old.alert):
             self._refresh_index(index)
+            return
+        if new_cells == old_cells:
             return
         # Same colours: repaint up to the last cell that changed. (Textual writes a partial
         # line from the widget's left edge, so one region per row is the cheapest.)
@@ -382,7 +362,7 @@ class CampaignList(ScrollView, can_focus=True):
         if not 1 <= y <= self._page_height():
             return
         right = 0
-        for position, (before, after) in enumerate(zip(old.cells, new.cells, strict=True)):
+        for position, (before, after) in enumerate(zip(old_cells, new_cells, strict=True)):
             if before != after:
                 right = self._layout.offsets[position] + self._layout.columns[position].width
         if right:
@@ -413,22 +393,23 @@ class CampaignList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y - 1
         if not self._order:
             if y == 1:
-                message = "  no campaign matches the filter" if self._views else ""
+                message = "  no campaign matches the filter" if self._props else ""
                 strip = Strip([Segment(message, base + styles["empty"])])
                 return strip.adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self._order):
             return Strip.blank(width, base)
-        row = self._row(self._order[index])
+        row, cells = self._row(self._order[index])
         is_cursor = index == self._cursor
-        key = (row, is_cursor)
+        key = (row, cells, is_cursor)
         cached = self._strips.get(key)
         if cached is not None:
             return cached
         cursor = None
         if is_cursor:
             cursor = styles["cursor" if self.has_focus else "cursor-blurred"]
-        painted = paint_row(row, self._layout, base, styles, cursor).adjust_cell_length(width, base)
+        painted = paint_row(row, cells, self._layout, base, styles, cursor)
+        painted = painted.adjust_cell_length(width, base)
         if len(self._strips) > 2000:
             self._strips.clear()
         self._strips[key] = painted

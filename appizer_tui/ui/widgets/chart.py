@@ -20,14 +20,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from appizer_tui.state.store import History
+from appizer_tui.present.cadence import CHART_MIN_INTERVAL, CHART_SETTLE_SECONDS
+from appizer_tui.state.history import History
 
-CHART_MIN_INTERVAL = 15.0
-"""Seconds (on the injected clock) between two replots of the same campaign."""
-SELECTION_SETTLE = 0.3
-"""Seconds the cursor must rest on another campaign before its chart is drawn. A replot costs
-~50-250 ms (plotext builds the whole figure), which would otherwise be paid on every key press
-while the user scrolls the list; meanwhile the chart is blank (see plot.py), not the old lines."""
 MAX_POINTS = 200
 """Samples drawn per series; longer histories are thinned by stepping."""
 
@@ -98,7 +93,7 @@ class ChartPanel(Widget):
 
     def show(self, campaign_id: str, history: History, now: float, *, force: bool = False) -> None:
         """Draw `history` when visible and due; otherwise remember it for later. Another
-        campaign than the one drawn is drawn once the cursor has rested (SELECTION_SETTLE)."""
+        campaign than the one drawn is drawn once the cursor has rested (CHART_SETTLE_SECONDS)."""
         self._pending = (campaign_id, history)
         self.now = now
         if self._plot is not None and self._drawn is not None and self._drawn[0] != campaign_id:
@@ -107,7 +102,7 @@ class ChartPanel(Widget):
             if self._settle_timer is not None:
                 self._settle_timer.stop()
             self._settle_timer = self.set_timer(
-                SELECTION_SETTLE, partial(self.maybe_replot, force=True)
+                CHART_SETTLE_SECONDS, partial(self.maybe_replot, force=True)
             )
             return
         self.maybe_replot(force=force)
@@ -169,6 +164,8 @@ class ChartPanel(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "plotext-import":
             return
+        if not self.is_attached:
+            return  # the viewer is closing: nothing to draw into
         if event.state is WorkerState.SUCCESS:
             plot_class: Any = event.worker.result
             self._plot = plot_class(id="chart-plot")

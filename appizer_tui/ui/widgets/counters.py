@@ -9,7 +9,7 @@ the narrow delta column, not six full lines.
 The value and delta columns are as wide as their widest text, and a change of width re-lays out
 the whole screen (~15-30 ms with 1,000 campaigns). While the cursor moves between campaigns the
 columns therefore only grow at once; they shrink to fit the shown campaign once the cursor has
-rested for SETTLE_SECONDS.
+rested for COUNTER_SETTLE_SECONDS.
 """
 
 from __future__ import annotations
@@ -21,15 +21,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
 
+from appizer_tui.present.cadence import COUNTER_SETTLE_SECONDS, FLASH_SECONDS, FRAME_SECONDS
 from appizer_tui.state import format as fmt
 from appizer_tui.state import metrics
 from appizer_tui.state.store import CampaignView
 from appizer_tui.ui.widgets.section import Section
-
-FLASH_SECONDS = 2.0
-"""How long changed deltas stay highlighted."""
-SETTLE_SECONDS = 0.5
-"""How long the cursor rests on a campaign before the columns shrink to fit it."""
 
 _ROWS = (
     ("total_recipients", "recipients"),
@@ -192,6 +188,8 @@ class Counters(Horizontal):
         self.widths = (0, 0)
         """The value and delta columns' widths: at least what the shown campaign needs."""
         self._flash_timer: Timer | None = None
+        self._flash_until = 0.0
+        """Frame time (the injected clock) at which the highlight ends."""
         self._settle_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -199,9 +197,10 @@ class Counters(Horizontal):
         yield CounterDeltas()
         yield CounterFunnel()
 
-    def show(self, props: CountersProps | None, *, flash: bool = True) -> None:
-        """Show `props`; deltas are highlighted for a moment when they changed (not when
-        another campaign was selected: nothing changed in front of the user then)."""
+    def show(self, props: CountersProps | None, now: float, *, flash: bool = True) -> None:
+        """Show `props` at frame time `now`; deltas are highlighted for a moment when they
+        changed (not when another campaign was selected: nothing changed in front of the user
+        then)."""
         old, self.props = self.props, props
         if props is None:
             return
@@ -214,15 +213,24 @@ class Counters(Horizontal):
             # out the screen, and the selected campaign is polled at once); fit on a rest.
             if self._settle_timer is not None:
                 self._settle_timer.stop()
-            self._settle_timer = self.set_timer(SETTLE_SECONDS, self._rested)
+            self._settle_timer = self.set_timer(COUNTER_SETTLE_SECONDS, self._rested)
         self._show_columns(widths, flash)
         self.query_one(CounterFunnel).props = tuple(
             (row.label, row.share) for row in props.rows if row.step
         )
         if flash:
+            # The highlight ends with the first frame past FLASH_SECONDS, drawn with what that
+            # frame changes anyway; the timer only ends it when no frame comes any more.
+            self._flash_until = now + FLASH_SECONDS
             if self._flash_timer is not None:
                 self._flash_timer.stop()
-            self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+            self._flash_timer = self.set_timer(FLASH_SECONDS + FRAME_SECONDS, self._end_flash)
+
+    def tick(self, now: float) -> None:
+        """A frame at `now` with the same counters: end the highlight once it is due."""
+        if self._flash_timer is not None and now >= self._flash_until:
+            self._flash_timer.stop()
+            self._end_flash()
 
     def _show_columns(self, widths: tuple[int, int], flash: bool) -> None:
         if self.props is None:

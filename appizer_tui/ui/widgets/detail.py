@@ -1,10 +1,10 @@
 """The detail pane for the selected campaign: header, banner, times, progress, counters, funnel,
 rates and chart.
 
-The screen hands it the store's frozen view and history ("attributes down"); the parts
-(`detail_parts`) derive one small frozen value each and assign it, so only parts whose text
-changed are redrawn. The pane's border is in the screen's first frame; its parts are mounted by
-`build()` right after, and show the campaign selected by then.
+The screen hands it the frame's DetailProps ("attributes down"); the parts (`detail_parts`)
+derive one small frozen value each and assign it, so only parts whose text changed are redrawn.
+The pane's border is in the screen's first frame; its parts are mounted by `build()` right
+after, and show the campaign selected by then.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
-from appizer_tui.state.store import CampaignView, History
+from appizer_tui.present.frame import DetailProps
 
 if TYPE_CHECKING:
     from appizer_tui.ui.widgets.detail_parts import DetailParts
@@ -29,13 +29,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up"),
     ]
 
-    def __init__(self, *, alert_threshold: float, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.alert_threshold = alert_threshold
-        self.time_mode = "relative"
-        self._view: CampaignView | None = None
-        self._history: History | None = None
-        self._now = 0.0
+        self._props: DetailProps | None = None
         self._parts: DetailParts | None = None
 
     def compose(self) -> ComposeResult:
@@ -58,34 +54,18 @@ class DetailPane(VerticalScroll, can_focus=True):
         if not self.app.is_running:
             return  # shutting down: the mount was cut short, there is nothing to show on
         self._parts = parts
-        self._parts.show(self._view, self._history, self._now, new_selection=True)
+        self._parts.show(self._props, None)
 
     @property
     def campaign_id(self) -> str | None:
         """The campaign shown, if any."""
-        return self._view.campaign_id if self._view is not None else None
+        return self._props.view.campaign_id if self._props is not None else None
 
-    def show(self, view: CampaignView | None, history: History | None, now: float) -> None:
-        """Show `view` (None: nothing selected). Cheap when little changed."""
-        new_selection = (view is None) != (self._view is None) or (
-            view is not None
-            and self._view is not None
-            and view.campaign_id != self._view.campaign_id
-        )
-        self._view, self._history, self._now = view, history, now
+    def show(self, props: DetailProps | None) -> None:
+        """Show the frame's detail (None: nothing selected). Cheap when little changed."""
+        old, self._props = self._props, props
+        view = props.view if props is not None else None
         self.set_class(view is None, "-empty")
         self.set_class(view is not None and view.campaign is None, "-no-data")
         if self._parts is not None:
-            self._parts.show(view, history, now, new_selection=new_selection)
-
-    def tick(self, now: float) -> None:
-        """Time passed: refresh ages and countdowns (only texts that changed are redrawn)."""
-        self._now = now
-        if self._view is not None and self._parts is not None:
-            self._parts.tick(self._view, now)
-
-    def set_time_mode(self, mode: str) -> None:
-        """Show timestamps as "relative", "local" or "utc"."""
-        self.time_mode = mode
-        if self._view is not None and self._parts is not None:
-            self._parts.set_time_mode(self._view, self._now, mode)
+            self._parts.show(props, old)

@@ -12,9 +12,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 
 from appizer_tui.api.models import CampaignStatus
+from appizer_tui.present.rows import status_badge
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
-from appizer_tui.state.store import CampaignView, Phase
+from appizer_tui.state.model import CampaignView, Phase
 from appizer_tui.ui.widgets.section import Section
 
 STATUS_STYLES = {
@@ -45,24 +46,9 @@ def header_props(view: CampaignView, now: float, time_mode: str = "relative") ->
     Fresh data says "live" and the clock time of its last update, which moves with each poll;
     an age that counts up every second is kept for stale data, where it is a warning. (A
     counting age redrew the header each second, and that frame took in the whole screen.)"""
-    campaign = view.campaign
-    if campaign is None:
-        # The same words as the list's status column.
-        if view.phase is Phase.NOT_FOUND:
-            badge = "\u2717 not found"
-        elif view.not_visible_yet:
-            badge = "\u2026 retry 404"
-        elif view.error is not None and view.error.kind not in ("auth", "rate_limited"):
-            badge = "\u2717 " + view.error.kind.replace("_", " ")
-        else:
-            badge = "\u2026 waiting"
-        status = None
-    else:
-        word = safe_text(fmt.status_word(campaign.status, campaign.raw_status), max_length=40)
-        # Known statuses in capitals; a server's unknown word exactly as it was sent.
-        shown = word if campaign.status is CampaignStatus.UNKNOWN else word.upper()
-        badge = f"{fmt.status_symbol(campaign.status)} {shown}"
-        status = campaign.status
+    # The list's status cell, in capitals: one badge for both widgets.
+    badge = status_badge(view, upper=True)
+    status = view.campaign.status if view.campaign is not None else None
     stale = view.is_stale(now)
     if view.last_success_at is None:
         freshness, short = "no data yet", "no data"

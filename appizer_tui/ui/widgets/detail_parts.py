@@ -14,8 +14,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from appizer_tui.state.store import CampaignView, History, Phase
-from appizer_tui.ui.widgets.banners import Banner, campaign_lines
+from appizer_tui.present.banners import campaign_lines
+from appizer_tui.present.frame import DetailProps
+from appizer_tui.state.model import Phase
+from appizer_tui.ui.widgets.banners import Banner
 from appizer_tui.ui.widgets.chart import ChartPanel
 from appizer_tui.ui.widgets.counters import Counters, counters_props
 from appizer_tui.ui.widgets.detail_header import DetailHeader, header_props
@@ -40,7 +42,6 @@ class DetailParts:
         self.counters = Counters(id="counters", classes="detail-part")
         self.rates = RateSparklines(id="rates", classes="detail-part")
         self.chart = ChartPanel(id="chart")
-        self._history_version = -1
 
     def widgets(self) -> list[Widget]:
         """The pane's children, in order, to mount once."""
@@ -56,45 +57,29 @@ class DetailParts:
             self.chart,
         ]
 
-    def show(
-        self,
-        view: CampaignView | None,
-        history: History | None,
-        now: float,
-        *,
-        new_selection: bool,
-    ) -> None:
-        """Show `view` (None: nothing selected). Cheap when little changed."""
-        if view is None or history is None:
+    def show(self, props: DetailProps | None, old: DetailProps | None) -> None:
+        """Show `props` (None: nothing selected); `old` is what was shown before. Only the parts
+        that change with time are rebuilt when the campaign's view is the same as before."""
+        if props is None:
             self.chart.clear()
             return
-        self.show_timed(view, now)
-        self.counters.show(counters_props(view), flash=not new_selection)
+        view, now = props.view, props.now
+        new_selection = old is None or old.view.campaign_id != view.campaign_id
+        self.pane.set_class(view.is_stale(now), "-stale")  # old data is dimmed, never current
+        self.header.show(header_props(view, now, props.time_mode))
+        self.banner.props = campaign_lines(view, now)
+        self.times.props = times_props(view, now, props.time_mode)
+        self.chart.now = now
+        if not new_selection and old is not None and old.view is view and old.alert == props.alert:
+            self.counters.tick(now)
+            self.chart.maybe_replot()
+            return
+        self.counters.show(counters_props(view), now, flash=not new_selection)
         if new_selection:
             self.pane.scroll_home(animate=False)
         self.progress.props = progress_props(view)
-        if new_selection or history.version != self._history_version:
+        if new_selection or old is None or props.history_version != old.history_version:
             # Series are recomputed only when a sample was added, not on schedule-only changes.
-            self._history_version = history.version
-            self.rates.props = rates_props(view, history, self.pane.alert_threshold)
+            self.rates.props = rates_props(view, props.history, props.alert)
         final = view.phase is Phase.DONE
-        self.chart.show(view.campaign_id, history, now, force=new_selection or final)
-
-    def show_timed(self, view: CampaignView, now: float) -> None:
-        """The parts that change with time alone: ages, countdowns, staleness."""
-        # Old data is dimmed, never shown as current (the header says STALE in words).
-        self.pane.set_class(view.is_stale(now), "-stale")
-        self.header.show(header_props(view, now, self.pane.time_mode))
-        self.banner.props = campaign_lines(view, now)
-        self.times.props = times_props(view, now, self.pane.time_mode)
-
-    def tick(self, view: CampaignView, now: float) -> None:
-        """Time passed: refresh ages and countdowns, and the chart when it is due."""
-        self.show_timed(view, now)
-        self.chart.now = now
-        self.chart.maybe_replot()
-
-    def set_time_mode(self, view: CampaignView, now: float, mode: str) -> None:
-        """Timestamps (and the header's update time) as "relative", "local" or "utc"."""
-        self.times.props = times_props(view, now, mode)
-        self.header.show(header_props(view, now, mode))
+        self.chart.show(view.campaign_id, props.history, now, force=new_selection or final)

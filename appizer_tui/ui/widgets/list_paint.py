@@ -6,32 +6,35 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from appizer_tui.ui.widgets import list_model as model
+from appizer_tui.present.rows import RowProps, RowState
+from appizer_tui.ui.widgets.list_model import Layout
 
 
 def paint_row(
-    row: model.Row,
-    layout: model.Layout,
+    row: RowProps,
+    cells: tuple[str, ...],
+    layout: Layout,
     base: Style,
     styles: dict[str, Style],
     cursor: Style | None,
 ) -> Strip:
-    """The row's cells joined by single spaces. `styles` maps component names ("alert",
-    "status-sending", ...) to partial styles; `cursor` is added for the cursor row."""
+    """The row's `cells` (fitted to `layout`) joined by single spaces. `styles` maps component
+    names ("alert", "status-sending", ...) to partial styles; `cursor` is added for the cursor
+    row."""
     row_style = base
     if row.alert:
         row_style += styles["alert"]
-    elif row.state is not model.RowState.NORMAL:
+    elif row.state is not RowState.NORMAL:
         row_style += styles[row.state.value]
     if cursor is not None:
         row_style += cursor
     status_style = row_style
-    if row.status is not None and row.state is model.RowState.NORMAL and not row.alert:
+    if row.status is not None and row.state is RowState.NORMAL and not row.alert:
         status_style = row_style + styles[f"status-{row.status.value}"]
-    elif row.status is None and row.state is model.RowState.ERROR:
+    elif row.status is None and row.state is RowState.ERROR:
         status_style = row_style + styles["error"]
     pieces: list[tuple[str, Style]] = []
-    for position, cell in enumerate(row.cells):
+    for position, cell in enumerate(cells):
         key = layout.columns[position].key
         style = row_style
         if key == "status":

@@ -43,8 +43,9 @@ class RatesProps:
     rows: tuple[RateRow, ...]
 
 
-def rates_props(view: CampaignView, history: History, threshold: float) -> RatesProps | None:
-    """The rates of `view` with the tail of each series, None before any data."""
+def rates_props(view: CampaignView, history: History, alarm: bool) -> RatesProps | None:
+    """The rates of `view` with the tail of each series, None before any data; `alarm` (the
+    failure-rate rule fires) turns the failure rate red."""
     if view.campaign is None:
         return None
     m = view.metrics
@@ -59,18 +60,14 @@ def rates_props(view: CampaignView, history: History, threshold: float) -> Rates
         # NaN never equals itself: drop gaps so equal histories compare equal (no redraw).
         values = tuple(v for v in history.series(series)[-SPARK_POINTS:] if math.isfinite(v))
         value = current[series]
-        alarm = (
-            series == "failure_rate"
-            and value is not None
-            and math.isfinite(value)
-            and value > threshold
-        )
-        rows.append(RateRow(label, fmt.format_percent(value), values, alarm))
+        red = alarm and series == "failure_rate"
+        rows.append(RateRow(label, fmt.format_percent(value), values, red))
     return RatesProps(tuple(rows))
 
 
 class RateSparklines(Section[RatesProps]):
-    """Four lines: "delivery  96.4%  (sparkline)"; the failure rate turns red past the threshold."""
+    """Four lines: "delivery  96.4%  (sparkline)"; the failure rate turns red while its rule
+    fires."""
 
     DEFAULT_CSS = """
     RateSparklines {
