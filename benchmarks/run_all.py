@@ -41,6 +41,7 @@ BENCHMARKS = (
     "bench_bandwidth",
     "bench_scale",
     "bench_requests",
+    "bench_history",
 )
 ACCEPTS_FULL = {"bench_cpu_full_budget", "bench_requests"}
 TIMEOUT = 45 * 60.0

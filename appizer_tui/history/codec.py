@@ -62,6 +62,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_SECOND = timedelta(seconds=1)
 _MAX_INT_SECONDS = 2**53
 _NONE, _DERIVED, _STORED = 0, 1, 2
+_ALL_DERIVED = _DERIVED | _DERIVED << 2 | _DERIVED << 4
 
 
 def documented_rate(numerator: int, denominator: int) -> float:
@@ -156,16 +157,21 @@ def api_rates(row: Row) -> tuple[float | None, float | None, float | None]:
     )
 
 
-def api_rate_columns(columns: Sequence[Sequence[Any]], rows: slice) -> list[list[float]]:
-    """The delivery, open and click rates the API sent for `rows` of decoded columns (as
+def api_rate_columns(columns: Sequence[Sequence[Any]]) -> list[list[float]]:
+    """The delivery, open and click rates the API sent, one list each, from decoded columns (as
     `CampaignTrack.columns` gives them), NaN where it sent none: the in-memory history's form."""
-    sent, delivered, opened, clicked = (columns[i][rows] for i in (6, 7, 8, 9))
-    forms, stored = columns[11][rows], [columns[i][rows] for i in (12, 13, 14)]
+    sent, delivered, opened, clicked, forms = (columns[i] for i in (6, 7, 8, 9, 11))
     pairs = ((delivered, sent), (opened, delivered), (clicked, delivered))
+    if forms.count(_ALL_DERIVED) == len(forms):  # the usual case, in one pass per rate
+        return [
+            [round(n / d, 3) if d else 0.0 for n, d in zip(*pair, strict=True)] for pair in pairs
+        ]
     result: list[list[float]] = []
-    for shift, (numerators, denominators), values in zip((0, 2, 4), pairs, stored, strict=True):
+    for shift, (numerators, denominators), stored in zip(
+        (0, 2, 4), pairs, columns[12:15], strict=True
+    ):
         column = []
-        for form, num, den, value in zip(forms, numerators, denominators, values, strict=True):
+        for form, num, den, value in zip(forms, numerators, denominators, stored, strict=True):
             rate = _rate_value(form >> shift & 3, value, num, den)
             column.append(math.nan if rate is None else rate)
         result.append(column)

@@ -18,7 +18,7 @@ import msgspec
 
 from appizer_tui.api.models import Campaign
 from appizer_tui.history import records
-from appizer_tui.history.codec import decode, decode_many, from_ms, to_ms
+from appizer_tui.history.codec import api_rate_columns, decode, decode_many, from_ms, to_ms
 from appizer_tui.history.schema import connect
 from appizer_tui.state.model import ErrorInfo
 
@@ -72,6 +72,7 @@ class CampaignTrack:
         self.values: list[bytes] = []
         """Each run's encoded fields (see `codec`)."""
         self._columns: list[tuple[Any, ...]] | None = None
+        self._rates: list[list[float]] | None = None
 
     def __len__(self) -> int:
         return len(self.values)
@@ -85,6 +86,12 @@ class CampaignTrack:
         if self._columns is None:
             self._columns = list(zip(*decode_many(self.values), strict=True))
         return self._columns
+
+    def api_rates(self) -> list[list[float]]:
+        """Every run's delivery, open and click rate as the API sent them (NaN for none)."""
+        if self._rates is None:
+            self._rates = api_rate_columns(self.columns())
+        return self._rates
 
 
 class Recording(msgspec.Struct):

@@ -7,9 +7,10 @@ conditions are recorded on their transitions, with no campaign: an auth error (4
 pause (its end in `next_retry_at`), an outage (kind "network"), and a "cleared" event (code: the
 condition's kind) when one ends, so a replay can rebuild the global state at any time.
 
-The API key is never handed to the recorder, and nothing it records is derived from it; as a
-second line of defence, `redact` (see `key_redactor`) blanks a key a server might echo in an
-error message before it is queued.
+Nothing recorded is derived from the API key: samples are keyed by base URL and campaign id,
+and the fields recorded are the API's answer and the error's. As a second line of defence,
+`redact` (see `key_redactor`, given a way to read the key in use) blanks a key a server might
+echo in an error's text before it is queued.
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ from __future__ import annotations
 import asyncio
 import bisect
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from msgspec.structs import replace
 
-from appizer_tui.history.codec import api_rate_columns, from_ms, to_ms
+from appizer_tui.history.codec import from_ms, to_ms
 from appizer_tui.history.reader import CampaignTrack, RecordedError, Recording
 from appizer_tui.history.recorder import CLEARED
 from appizer_tui.polling.clock import Clock, SystemClock
@@ -252,19 +252,16 @@ class ReplaySource:
         if last_run < 0:
             return
         history = self._store.history(cid)
-        points: list[tuple[float, int]] = []
-        for run in range(max(0, last_run - history.capacity - 1), last_run + 1):
-            start, end = track.starts[run], track.ends[run]
-            points.append((from_ms(start), run))
-            if start < end <= position_ms:
-                points.append((from_ms(end), run))
+        first_run = max(0, last_run - history.capacity - 1)
+        times, runs = _points(track, first_run, last_run, position_ms)
         # Room for the last two polls, so that recording them thins nothing.
-        _load(history, track, points[:-2][-max(0, history.capacity - 2) :])
-        for at, run in points[-2:]:
+        keep = max(0, min(len(times) - 2, history.capacity - 2))
+        _load(history, track, times[len(times) - 2 - keep : -2], runs[len(runs) - 2 - keep : -2])
+        for at, run in zip(times[-2:], runs[-2:], strict=True):
             self._success(track, run, at)
         errors = self._campaign_errors.get(cid, [])
         after = bisect.bisect_right([e.at for e in errors], position) - 1
-        if after >= 0 and errors[after].at > points[-1][0]:
+        if after >= 0 and errors[after].at > times[-1]:
             self._apply_error(errors[after])
 
     def _global_at(self, position: float, current: GlobalState) -> GlobalState:
@@ -278,27 +275,38 @@ class ReplaySource:
         return state
 
 
-def _load(history: History, track: CampaignTrack, points: list[tuple[float, int]]) -> None:
-    """Fill `history` with `points` (time, run) in one call."""
-    times = [at for at, _ in points]
-    if not points:
+def _points(
+    track: CampaignTrack, first_run: int, last_run: int, position_ms: int
+) -> tuple[list[float], list[int]]:
+    """(wall times, runs) of the polls from `first_run` to `last_run` done by `position_ms`:
+    each run's first poll, and its last one when later."""
+    starts, ends = track.starts[first_run : last_run + 1], track.ends[first_run : last_run + 1]
+    if starts == ends:  # the usual case while sending: every poll changed something
+        return [t / 1000 for t in starts], list(range(first_run, last_run + 1))
+    times: list[float] = []
+    runs: list[int] = []
+    for run, start, end in zip(range(first_run, last_run + 1), starts, ends, strict=True):
+        times.append(from_ms(start))
+        runs.append(run)
+        if start < end <= position_ms:
+            times.append(from_ms(end))
+            runs.append(run)
+    return times, runs
+
+
+def _load(history: History, track: CampaignTrack, times: list[float], runs: list[int]) -> None:
+    """Fill `history` with the polls at `times` of `runs` (ascending) in one call."""
+    if not runs:
         history.load(times, {name: [] for name in COUNTERS}, {name: [] for name in RATES})
         return
-    first = points[0][1]
-    runs = slice(first, points[-1][1] + 1)
-    columns = track.columns()
-    # A run polled more than once gives two points: pick each point's run from the slice.
-    picks = [run - first for _, run in points]
-    counter_columns = (columns[c][runs] for c in _COUNTER_COLUMNS)
-    counters = {
-        name: [column[i] for i in picks]
-        for name, column in zip(COUNTERS, counter_columns, strict=True)
-    }
-    rate_columns = api_rate_columns(columns, runs)
-    rates = {
-        name: [column[i] for i in picks] for name, column in zip(RATES, rate_columns, strict=True)
-    }
-    history.load(times, counters, rates)
+    span = slice(runs[0], runs[-1] + 1)
+    columns: list[Sequence[Any]] = [track.columns()[c][span] for c in _COUNTER_COLUMNS]
+    columns += [column[span] for column in track.api_rates()]
+    if len(runs) != span.stop - span.start:  # some run gives two points: pick them
+        picks = [run - span.start for run in runs]
+        columns = [[column[i] for i in picks] for column in columns]
+    counters = dict(zip(COUNTERS, columns[:6], strict=True))
+    history.load(times, counters, dict(zip(RATES, columns[6:], strict=True)))
 
 
 def _with(state: GlobalState, **changes: Any) -> GlobalState:
