@@ -101,6 +101,12 @@ class Recording(msgspec.Struct):
     tracks: list[CampaignTrack]
     errors: list[RecordedError]
 
+    def prepare(self) -> None:
+        """Decode every track's values now (a seek does it on first need otherwise). Safe to
+        run in a worker thread after the first frame: nothing else changes the tracks."""
+        for track in self.tracks:
+            track.api_rates()
+
     @property
     def start(self) -> float | None:
         """Wall time of the earliest sample or error (None when empty)."""
