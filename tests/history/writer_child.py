@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent / "polling"))  # history_support uses it
 
 from history_support import BASE_URL, campaign  # noqa: E402
 
