@@ -108,12 +108,20 @@ def campaign_ids(count: int) -> list[str]:
 
 
 async def engine_cpu(
-    base_url: str, ids: list[str], polls: int, interval: float, max_in_flight: int = 8
+    base_url: str,
+    ids: list[str],
+    polls: int,
+    interval: float,
+    max_in_flight: int = 8,
+    on_store: Callable[[CampaignStore], object] | None = None,
 ) -> tuple[float, int]:
-    """(CPU seconds, polls measured) for the engine making about `polls` requests."""
+    """(CPU seconds, polls measured) for the engine making about `polls` requests.
+    `on_store` is called with the store before polling starts (to attach a listener)."""
     clock = SystemClock()
     client = AppizerClient(ApiKey(DEMO_KEY), base_url, wall_clock=clock.wall)
     store = CampaignStore(interval=interval, wall=clock.wall)
+    if on_store is not None:
+        on_store(store)
     poller = Poller(
         client, store, clock, interval=interval, max_rpm=1_000_000, max_in_flight=max_in_flight
     )

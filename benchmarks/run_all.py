@@ -42,6 +42,7 @@ BENCHMARKS = (
     "bench_scale",
     "bench_requests",
     "bench_team",
+    "bench_history",
 )
 ACCEPTS_FULL = {"bench_cpu_full_budget", "bench_requests"}
 TIMEOUT = 45 * 60.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import overload
 
 from appizer_tui.api.models import Campaign
@@ -113,6 +113,25 @@ class History:
         self._rates["delivery_rate_api"].append(_none_to_nan(rates.delivery_rate))
         self._rates["open_rate_api"].append(_none_to_nan(rates.open_rate))
         self._rates["click_rate_api"].append(_none_to_nan(rates.click_rate))
+        self.version += 1
+
+    def load(
+        self,
+        times: Sequence[float],
+        counters: Mapping[str, Sequence[int]],
+        rates: Mapping[str, Sequence[float]],
+    ) -> None:
+        """Replace every sample with these, oldest first, keeping the newest `capacity`.
+
+        `counters` has one sequence per name in COUNTERS and `rates` per name in RATES (the
+        API's rates, NaN where it sent none), each as long as `times`. For a history rebuilt in
+        bulk (replay seeking, a viewer starting from the history file): far cheaper than one
+        append each.
+        """
+        keep = slice(max(0, len(times) - self.capacity), len(times))
+        self._times = array("d", times[keep])
+        self._counters = {name: array("q", counters[name][keep]) for name in COUNTERS}
+        self._rates = {name: array("d", rates[name][keep]) for name in RATES}
         self.version += 1
 
     def _thin(self) -> None:
