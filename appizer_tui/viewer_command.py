@@ -25,7 +25,8 @@ from appizer_tui.viewer import view
     "--alert-failure-rate",
     type=float,
     metavar="F",
-    help="Highlight and alert when a campaign's failure rate exceeds F (default 0.05).",
+    help="Highlight and alert when a campaign's failure rate, failed / (sent + failed), "
+    "exceeds F (default 0.05).",
 )
 @click.option("--watchlist", metavar="PATH", help="Watchlist file (default: user state dir).")
 @click.option("--no-persist", is_flag=True, help="Neither read nor write the watchlist file.")

@@ -42,9 +42,13 @@ def progress(total: int, sent: int, failed: int) -> float | None:
     return ratio(sent + failed, total)
 
 
-def failure_rate(failed: int, total: int) -> float | None:
-    """Share of recipients that failed: failed / total."""
-    return ratio(failed, total)
+def failure_rate(failed: int, sent: int) -> float | None:
+    """Share of attempted sends that failed: failed / (sent + failed).
+
+    Over attempts, not over all recipients, so mid-send it reads what is happening now: 12 % of
+    attempts failing reads 12 %, not 12 % of the share sent so far.
+    """
+    return ratio(failed, sent + failed)
 
 
 def delivery_rate(api_rate: float | None, delivered: int, sent: int) -> float | None:
@@ -132,7 +136,7 @@ def compute_metrics(campaign: Campaign | None, speed: float | None = None) -> Me
     stats, rates = campaign.stats, campaign.rates
     return Metrics(
         progress=progress(stats.total_recipients, stats.sent, stats.failed),
-        failure_rate=failure_rate(stats.failed, stats.total_recipients),
+        failure_rate=failure_rate(stats.failed, stats.sent),
         delivery_rate=delivery_rate(rates.delivery_rate, stats.delivered, stats.sent),
         open_rate=open_rate(rates.open_rate, stats.opened, stats.delivered),
         click_rate=click_rate(rates.click_rate, stats.clicked, stats.delivered),

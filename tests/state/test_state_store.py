@@ -106,9 +106,10 @@ def test_finished_is_sent_once_when_the_status_becomes_terminal() -> None:
 def test_failure_alert_is_raised_once_at_the_threshold() -> None:
     store, events, _ = store_with_events(failure_alert_rate=0.05)
     store.add("c1")
-    store.record_success("c1", make(failed=49))  # 4.9 %
-    store.record_success("c1", make(failed=50))  # 5 %
-    store.record_success("c1", make(failed=80))
+    # failed / (sent + failed): the share of attempted sends that failed.
+    store.record_success("c1", make(sent=951, failed=49))  # 4.9 %
+    store.record_success("c1", make(sent=950, failed=50))  # 5 %
+    store.record_success("c1", make(sent=920, failed=80))
     alerts = [e for e in events if isinstance(e, FailureAlert)]
     assert alerts == [FailureAlert("c1", 0.05)]
     view = store.get("c1")
