@@ -51,22 +51,29 @@ def failure_rate(failed: int, sent: int) -> float | None:
     return ratio(failed, sent + failed)
 
 
-def delivery_rate(api_rate: float | None, delivered: int, sent: int) -> float | None:
-    """The API's delivery rate, else delivered / sent (the docs' formula)."""
+def _reported_or_ratio(api_rate: float | None, numerator: int, denominator: int) -> float | None:
+    """The API's rate, else numerator / denominator; None while the denominator is 0 whatever
+    the API says (a pending campaign's "delivery_rate": 0.0 is 0/0, not 0 %)."""
+    if denominator <= 0:
+        return None
     reported = finite(api_rate)
-    return reported if reported is not None else ratio(delivered, sent)
+    return reported if reported is not None else ratio(numerator, denominator)
+
+
+def delivery_rate(api_rate: float | None, delivered: int, sent: int) -> float | None:
+    """The API's delivery rate, else delivered / sent (the docs' formula); None before any send."""
+    return _reported_or_ratio(api_rate, delivered, sent)
 
 
 def open_rate(api_rate: float | None, opened: int, delivered: int) -> float | None:
-    """The API's open rate, else opened / delivered."""
-    reported = finite(api_rate)
-    return reported if reported is not None else ratio(opened, delivered)
+    """The API's open rate, else opened / delivered; None before any delivery."""
+    return _reported_or_ratio(api_rate, opened, delivered)
 
 
 def click_rate(api_rate: float | None, clicked: int, delivered: int) -> float | None:
-    """The API's click rate, else clicked / delivered (not clicked / opened, per the docs)."""
-    reported = finite(api_rate)
-    return reported if reported is not None else ratio(clicked, delivered)
+    """The API's click rate, else clicked / delivered (not clicked / opened, per the docs); None
+    before any delivery."""
+    return _reported_or_ratio(api_rate, clicked, delivered)
 
 
 def window_start(times: Sequence[float], end: int, window: float = THROUGHPUT_WINDOW) -> int:

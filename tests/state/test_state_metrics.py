@@ -97,6 +97,19 @@ def test_zero_denominators_give_none_never_an_error() -> None:
     assert result.eta_seconds == 0.0  # nothing left to send
 
 
+def test_a_pending_campaign_has_no_rates_even_when_the_api_says_zero() -> None:
+    # The simulator and the docs' API send "delivery_rate": 0.0 before anything was sent: that
+    # is 0/0, shown as a dash, not as 0.0 %.
+    zero = Stats(total_recipients=5000, sent=0, delivered=0, opened=0, clicked=0, failed=0)
+    rates = Rates(delivery_rate=0.0, open_rate=0.0, click_rate=0.0)
+    result = metrics.compute_metrics(campaign(CampaignStatus.PENDING, stats=zero, rates=rates))
+    assert (result.delivery_rate, result.open_rate, result.click_rate) == (None, None, None)
+    assert result.failure_rate is None and result.progress == 0.0
+    from appizer_tui.state import format as fmt
+
+    assert fmt.format_percent(result.delivery_rate) == fmt.MISSING
+
+
 def test_ratio_rejects_what_is_not_a_finite_number() -> None:
     assert metrics.ratio(1, 0) is None
     assert metrics.ratio(1, -3) is None
