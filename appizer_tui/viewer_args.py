@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
-from appizer_tui.cli_common import stdout_is_terminal
 from appizer_tui.config import ConfigError, resolve_settings
+from appizer_tui.terminal_check import TerminalStreams, check_terminal
 from appizer_tui.viewer import view
 
 SUBCOMMANDS = ("status", "watch", "export", "sim", "view")
@@ -86,7 +86,7 @@ def view_params(args: Sequence[str]) -> dict[str, Any] | None:
 
 def _runs_cleanly(params: dict[str, Any]) -> bool:
     """True when `view` will neither refuse these parameters nor hand over to `watch`."""
-    if not stdout_is_terminal():
+    if check_terminal(os.environ, TerminalStreams.current()).action != "view":
         return False
     try:
         for value in params["campaign_ids"]:

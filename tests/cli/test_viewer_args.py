@@ -14,6 +14,9 @@ from click.testing import CliRunner
 import appizer_tui.viewer_args as viewer_args
 import appizer_tui.viewer_command as viewer_command
 from appizer_tui.cli import main
+from appizer_tui.terminal_check import TerminalVerdict
+
+VIEW, WATCH = TerminalVerdict("view"), TerminalVerdict("watch")
 
 KEY = "sk_test_args_000000000000000001"
 URL = "http://127.0.0.1:9/v1"
@@ -38,7 +41,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setattr(viewer_command, "view", _record)
     monkeypatch.setattr(viewer_args, "view", _record)
-    monkeypatch.setattr(viewer_args, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(viewer_args, "check_terminal", lambda env, streams: VIEW)
 
 
 def through_click(args: list[str]) -> dict[str, Any] | int:
@@ -121,7 +124,7 @@ def test_a_pipe_or_a_completion_request_is_left_to_click(monkeypatch: pytest.Mon
     monkeypatch.setenv("_APPIZER_TUI_COMPLETE", "bash_complete")
     assert without_click(["--demo"]) is None
     monkeypatch.delenv("_APPIZER_TUI_COMPLETE")
-    monkeypatch.setattr(viewer_args, "stdout_is_terminal", lambda: False)
+    monkeypatch.setattr(viewer_args, "check_terminal", lambda env, streams: WATCH)
     assert without_click(["--demo"]) is None
 
 
@@ -136,7 +139,8 @@ def test_the_viewer_from_the_entry_point_loads_no_click(tmp_path: Path) -> None:
         "import appizer_tui.viewer as viewer, appizer_tui.viewer_args as args\n"
         "def stop(*a, **k): raise SystemExit(sorted(m for m in sys.modules if 'click' in m))\n"
         "args.view = stop\n"
-        "args.stdout_is_terminal = lambda: True\n"
+        "from appizer_tui.terminal_check import TerminalVerdict\n"
+        "args.check_terminal = lambda env, streams: TerminalVerdict('view')\n"
         "sys.argv = ['appizer-tui', '--demo', 'c1']\n"
         "from appizer_tui.__main__ import run\n"
         "run()\n"
