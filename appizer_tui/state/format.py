@@ -22,6 +22,10 @@ from appizer_tui.state.model import BudgetStatus
 MISSING: Final = "\u2014"
 """What a value that is not known (yet) looks like."""
 
+STALE_MARK: Final = "\u25f7"
+"""Marks late data ("\u25f712s"): a clock-face circle, one cell wide and drawn by DejaVu Sans Mono
+(the hourglass U+29D7 it replaces is missing from common terminal fonts and showed as a box)."""
+
 TIME_MODES: Final = ("relative", "local", "utc")
 """The ways timestamps can be shown; `t` in the viewer cycles through them."""
 
