@@ -3,11 +3,15 @@ always there in a short form, and the 429 banner names the server's window."""
 
 from __future__ import annotations
 
-import pytest
-from polling_support import Engine, FakeApi
+import contextlib
 
+import pytest
+from polling_support import Engine, FakeApi, sim_client
+
+from appizer_tui.api.errors import RateLimitedError
 from appizer_tui.api.ratelimit import parse_window
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.sim import CampaignSpec, RateLimit, Scenario, Simulator
 from appizer_tui.state import Phase
 from appizer_tui.state import format as fmt
 from appizer_tui.state.model import BudgetStatus
@@ -127,3 +131,26 @@ async def test_a_429_body_that_names_its_window_wins_over_the_reset_guess(
 def test_parse_window_reads_the_docs_429_details(window: object, seconds: float | None) -> None:
     assert parse_window({"window": window}) == seconds
     assert parse_window(None) is None
+
+
+async def test_a_429_from_the_simulator_names_its_window_in_the_banner_text(
+    clock: FakeClock,
+) -> None:
+    # 10 every 30 s: the Reset header alone would suggest a minute; the 429 body says
+    # "30 seconds", and that is what the banner says.
+    simulator = Simulator(
+        Scenario(campaigns=(CampaignSpec("camp_a", 10**6, send_duration=10**5),)),
+        clock=clock.wall,
+        rate_limit=RateLimit(10, 30.0),
+    )
+    other = sim_client(simulator, clock)  # another process on the same key spends the window
+    async with Engine(sim_client(simulator, clock), clock, interval=5.0) as engine:
+        engine.poller.add("camp_a")
+        await clock.advance(1)
+        for _ in range(12):
+            with contextlib.suppress(RateLimitedError):
+                await other.get_campaign("camp_a")
+        await clock.run_until(lambda: engine.store.global_state().budget.count_429 > 0, 60)
+        budget = engine.store.global_state().budget
+        assert fmt.server_allowance(budget) == "the server allows 10 every 30 s"
+    await other.aclose()
