@@ -4,6 +4,7 @@ runs once click has read its arguments (`appizer_tui.viewer_command`).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,15 +13,20 @@ from appizer_tui.cli_common import (
     EXIT_INTERRUPTED,
     open_connection,
     parse_campaign_ids,
-    stdout_is_terminal,
 )
+from appizer_tui.terminal_check import EXIT_REFUSED, TerminalStreams, check_terminal
 
 
 def view(campaign_ids: tuple[str, ...], **flags: Any) -> None:
     """The viewer on `campaign_ids` plus the saved watchlist, or `watch` when stdout is not a
     terminal; exits with the viewer's code. `flags` are the view command's setting parameters."""
     ids = parse_campaign_ids(campaign_ids)
-    if not stdout_is_terminal():
+    verdict = check_terminal(os.environ, TerminalStreams.current())
+    if verdict.message:
+        print(f"appizer-tui: {verdict.message}", file=sys.stderr)
+    if verdict.action == "refuse":
+        sys.exit(EXIT_REFUSED)
+    if verdict.action == "watch":
         from appizer_tui.plain.commands import run_watch_from_viewer_options
 
         sys.exit(run_watch_from_viewer_options(ids, **flags))

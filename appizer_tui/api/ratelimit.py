@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Any
 
 import msgspec
 
@@ -50,6 +52,23 @@ def parse_rate_limit(headers: Mapping[str, str], now: float) -> RateLimitInfo | 
     return RateLimitInfo(
         limit=limit, remaining=remaining, reset_at=float(reset) if reset else None, observed_at=now
     )
+
+
+_WINDOW_UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
+_WINDOW_TEXT = re.compile(r"(\d{1,6})?\s*(second|minute|hour|day)s?", re.IGNORECASE)
+
+
+def parse_window(details: Mapping[str, Any] | None) -> float | None:
+    """Seconds of the rate-limit window a 429 body names in `details.window` ("1 minute",
+    "1 hour", "10 seconds"), or None when it names none we understand."""
+    text = details.get("window") if details is not None else None
+    if not isinstance(text, str):
+        return None
+    match = _WINDOW_TEXT.fullmatch(text.strip())
+    if match is None:
+        return None
+    count = int(match.group(1) or 1)
+    return count * _WINDOW_UNITS[match.group(2).lower()] if count > 0 else None
 
 
 MAX_RETRY_AFTER = 3600.0

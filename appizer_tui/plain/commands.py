@@ -167,8 +167,9 @@ Columns (CSV header and JSON keys): campaign_id, status, created_at, sent_at,
 completed_at, total_recipients, sent, delivered, opened, clicked, failed,
 delivery_rate, open_rate, click_rate, failure_rate, fetched_at.
 Times are ISO 8601 UTC; rates are fractions 0..1 (the API's, else the docs'
-formula); empty (null) means unknown. Server text starting with = + - @ gets a
-leading ' so spreadsheets never run it as a formula.
+formula; failure_rate is failed / (sent + failed)); empty (null) means unknown.
+Server text starting with = + - @ gets a leading ' so spreadsheets never run it as
+a formula.
 
 --history writes sample rows (campaign_id, time, total_recipients, sent, delivered, opened,
 clicked, failed, progress, delivery_rate, open_rate, click_rate, failure_rate, throughput), the

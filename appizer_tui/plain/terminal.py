@@ -15,9 +15,10 @@ STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 def colour_enabled(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or the
+    terminal is TERM=dumb (it shows escape sequences as text)."""
     env = os.environ if environ is None else environ
-    if env.get("NO_COLOR"):
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
         return False
     try:
         return stream.isatty()

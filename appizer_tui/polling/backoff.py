@@ -51,11 +51,13 @@ class Backoff:
         self.attempts = 0
 
 
-def grace_delay(attempt: int, rng: random.Random, *, base: float = 2.0) -> float:
+def grace_delay(
+    attempt: int, rng: random.Random, *, base: float = 2.0, cap: float = DEFAULT_CAP
+) -> float:
     """Delay before re-asking for a campaign that 404'd in its first minute (1-based attempt).
 
     Equal jitter rather than full jitter: the point is to give a campaign created a moment ago
-    time to become visible, so the wait must not collapse to zero.
+    time to become visible, so the wait must not collapse to zero. Never longer than `cap`.
     """
     ceiling = base * (2.0 ** min(max(attempt - 1, 0), 10))
-    return rng.uniform(ceiling / 2.0, ceiling)
+    return min(rng.uniform(ceiling / 2.0, ceiling), cap)

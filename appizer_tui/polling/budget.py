@@ -62,6 +62,8 @@ class RateBudget:
         self.last_info: RateLimitInfo | None = None
         """The newest rate-limit headers observed."""
         self._longest_reset = 0.0
+        self._named_window: float | None = None
+        """The window a 429 body named (details.window), which beats the Reset guess."""
         self._remaining: float | None = None
         """Our estimate of what is left in the server's current window (None: unknown)."""
         self._grants: deque[float] = deque()
@@ -88,12 +90,24 @@ class RateBudget:
         self.count_429 += 1
         self._remaining = 0.0
 
+    def note_window(self, seconds: float | None) -> None:
+        """The window a 429 body named, in seconds (None: it named none)."""
+        if seconds is not None and seconds > 0:
+            self._named_window = seconds
+
+    def server_window(self) -> float:
+        """Seconds X-RateLimit-Limit counts over: as a 429 body named it, else the minute,
+        hour or day the Reset header implies."""
+        if self._named_window is not None:
+            return self._named_window
+        return window_from_reset(self._longest_reset)
+
     def server_limit_rpm(self) -> float | None:
         """X-RateLimit-Limit as requests a minute, or None before any was seen."""
         info = self.last_info
         if info is None or info.limit is None or info.limit <= 0:
             return None
-        return info.limit * MINUTE / window_from_reset(self._longest_reset)
+        return info.limit * MINUTE / self.server_window()
 
     def ceiling_rpm(self) -> float:
         """The most requests a minute we will plan, ignoring what remains: min of the limits,

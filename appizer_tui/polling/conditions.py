@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from appizer_tui.api.errors import AppizerError
+from appizer_tui.api.ratelimit import parse_window
 from appizer_tui.polling.budget import RateBudget
 from appizer_tui.polling.clock import Clock
 from appizer_tui.polling.outage import OutageTracker
@@ -83,6 +84,7 @@ class Conditions:
     def rate_limited(self, error: AppizerError, now: float, wall: float) -> None:
         """A 429: nothing goes until its retry moment (header, body or reset, per the client)."""
         self._budget.exhaust()
+        self._budget.note_window(parse_window(error.details))
         wait = error.retry_after
         wait = max(1.0, DEFAULT_429_PAUSE if wait is None else wait)
         self._scheduler.pause_until(now + wait)

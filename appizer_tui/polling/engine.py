@@ -60,7 +60,6 @@ class Poller:
         tail_duration: float = 1800.0,
         tail_quiet_polls: int = 5,
         not_found_grace: float = 60.0,
-        not_found_retries: int = 3,
         outage_threshold: int = 5,
         probe_cap: float = 30.0,
         max_in_flight: int = 8,
@@ -77,7 +76,6 @@ class Poller:
             tail_duration=tail_duration,
             tail_quiet_polls=tail_quiet_polls,
             not_found_grace=not_found_grace,
-            not_found_retries=not_found_retries,
         )
         self._backoff_limits = (backoff_base, backoff_cap)
         self._rng = rng if rng is not None else random.Random()

@@ -6,8 +6,9 @@ Pure decisions on a campaign's `Track`; the engine does the I/O and the store wr
 - completed: an engagement tail, every `tail_interval` until `tail_duration` after completion,
   ending early once opened and clicked have not moved for `tail_quiet_polls` polls;
 - failed and cancelled: one confirming fetch, then stop;
-- 404 in the first `not_found_grace` seconds of watching: a few retries with backoff (a campaign
-  created a moment ago may not be visible yet), then not found;
+- 404 in the first `not_found_grace` seconds of watching (the documented first minute): retried
+  with growing delays, at most `interval` apart, until the minute is over (a campaign created a
+  moment ago may not be visible yet); only a 404 at or after the end of the minute is final;
 - 5xx, network, invalid responses: exponential backoff with full jitter, reset on success.
 """
 
@@ -34,7 +35,6 @@ class Cadence(msgspec.Struct, frozen=True):
     tail_duration: float = 1800.0
     tail_quiet_polls: int = 5
     not_found_grace: float = 60.0
-    not_found_retries: int = 3
 
 
 class Decision(msgspec.Struct, frozen=True):
@@ -133,13 +133,19 @@ def _engagement_tail(
 def after_not_found(
     track: Track, now_mono: float, cadence: Cadence, rng: random.Random
 ) -> Decision:
-    """A 404: retried with backoff within the first-minute grace, else not found (stopped)."""
+    """A 404: retried through the whole first-minute grace, else not found (stopped).
+
+    The retries come at growing delays, never more than `interval` apart (a grace retry costs
+    what a normal poll does), and the last one lands at the end of the grace, so a 404 is final
+    only once the campaign has had its whole minute to appear.
+    """
     track.failures_in_row += 1
-    in_grace = now_mono - track.watched_since < cadence.not_found_grace
-    if in_grace and track.grace_attempts < cadence.not_found_retries:
-        track.grace_attempts += 1
-        return Decision(Phase.ERROR_BACKOFF, grace_delay(track.grace_attempts, rng))
-    return Decision(Phase.NOT_FOUND, None)
+    grace_left = cadence.not_found_grace - (now_mono - track.watched_since)
+    if grace_left <= 0:
+        return Decision(Phase.NOT_FOUND, None)
+    track.grace_attempts += 1
+    delay = grace_delay(track.grace_attempts, rng, cap=cadence.interval)
+    return Decision(Phase.ERROR_BACKOFF, min(delay, grace_left))
 
 
 def after_failure(track: Track) -> Decision:

@@ -34,10 +34,12 @@ def budget_status(
         budget_rpm=round(rpm, 1),
         requests_last_minute=budget.requests_last_minute(now),
         server_limit=None if info is None else info.limit,
+        server_window=None if info is None or info.limit is None else budget.server_window(),
         server_remaining=None if info is None else info.remaining,
         server_reset_at=None if info is None else info.reset_at,
         count_429=budget.count_429,
         projected_per_hour=round(sum(HOUR * n / every for every, n in cadences.items()), 1),
+        costs=tuple(sorted((every, n) for every, n in cadences.items() if n > 0)),
         budget_per_hour=round(rpm * HOUR / MINUTE, 1),
         # Rounded so a one-campaign change does not ripple through every view.
         achieved_interval=round(stretched_interval(cadences, rpm / MINUTE), 1) if active else None,

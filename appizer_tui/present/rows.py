@@ -107,7 +107,7 @@ def age_text(view: CampaignView, now: float) -> str:
     if view.phase is Phase.DONE:
         return "final"
     if view.is_stale(now):
-        return "\u29d7" + fmt.format_duration_short(now - view.last_success_at)
+        return fmt.STALE_MARK + fmt.format_duration_short(now - view.last_success_at)
     return "live"
 
 
@@ -136,7 +136,7 @@ def _flag(state: RowState, alert: bool) -> str:
     if state is RowState.ERROR:
         return "\u2717"
     if state is RowState.STALE:
-        return "\u29d7"
+        return fmt.STALE_MARK
     return " "
 
 

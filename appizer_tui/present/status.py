@@ -4,8 +4,6 @@ interval achieved."""
 
 from __future__ import annotations
 
-import math
-
 import msgspec
 
 from appizer_tui.state import format as fmt
@@ -37,22 +35,6 @@ def budget_props(
         server = f"server {budget.server_remaining:,}{limit} left"
         if budget.server_reset_at is not None:
             server += f", resets {fmt.format_countdown(budget.server_reset_at - now)}"
-    overrun = (
-        None
-        if budget.budget_per_hour <= 0
-        else fmt.budget_overrun(
-            campaigns=budget.active,
-            interval=interval,
-            projected_per_hour=budget.projected_per_hour,
-            budget_per_hour=budget.budget_per_hour,
-            achieved_interval=budget.achieved_interval,
-        )
-    )
-    achieved = budget.achieved_interval
-    if paused:
-        cadence = "PAUSED \u00b7 p resumes"
-    elif budget.budget_rpm <= 0 or (achieved is not None and not math.isfinite(achieved)):
-        cadence = "polling on hold"
-    else:
-        cadence = f"polling every {fmt.format_interval(achieved or interval)}"
+    overrun = fmt.budget_sentence(budget)
+    cadence = "PAUSED \u00b7 p resumes" if paused else fmt.polling_interval(budget, interval)
     return BudgetProps(used, server, budget.count_429, overrun, cadence)

@@ -17,9 +17,14 @@ from datetime import UTC, datetime
 from typing import Final
 
 from appizer_tui.api.models import CampaignStatus
+from appizer_tui.state.model import BudgetStatus
 
 MISSING: Final = "\u2014"
 """What a value that is not known (yet) looks like."""
+
+STALE_MARK: Final = "\u25f7"
+"""Marks late data ("\u25f712s"): a clock-face circle, one cell wide and drawn by DejaVu Sans Mono
+(the hourglass U+29D7 it replaces is missing from common terminal fonts and showed as a box)."""
 
 TIME_MODES: Final = ("relative", "local", "utc")
 """The ways timestamps can be shown; `t` in the viewer cycles through them."""
@@ -301,29 +306,61 @@ def _buckets(values: list[float], width: int) -> list[float]:
     return result
 
 
-def budget_overrun(
-    *,
-    campaigns: int,
-    interval: float,
-    projected_per_hour: float,
-    budget_per_hour: float,
-    achieved_interval: float | None,
-) -> str | None:
-    """The explanation shown when the watchlist costs more than the budget, else None:
-    "10 campaigns x 5 s = 7,200/h > 1,000/h budget: polling every 36 s"."""
-    projected = _finite(projected_per_hour)
-    budget = _finite(budget_per_hour)
-    if projected is None or budget is None or projected <= budget or campaigns <= 0:
+def _cost_terms(costs: Sequence[tuple[float, int]]) -> str:
+    """ "8 campaigns x 5 s + 2 x 1 min": the watchlist's cadences, as a sum of products."""
+    terms: list[str] = []
+    for every, count in costs:
+        noun = "" if terms else (" campaign" if count == 1 else " campaigns")
+        terms.append(f"{count:,}{noun} x {format_interval(every)}")
+    return " + ".join(terms)
+
+
+def budget_sentence(budget: BudgetStatus, *, short: bool = False) -> str | None:
+    """Why the watchlist is polled slower than asked, when it costs more than the budget; None
+    when it fits (or nothing is planned, as during a 429 pause).
+
+    Long: "8 campaigns x 5 s + 2 x 1 min = 5,880/h > 1,000/h budget: polling every 36 s" (the
+    terms are `budget.costs`, so the sum is the total shown). Short, for narrow lines, leads with
+    the interval really got: "polling every 36 s: 5,880/h > 1,000/h budget".
+    """
+    projected = _finite(budget.projected_per_hour)
+    allowed = _finite(budget.budget_per_hour)
+    if projected is None or allowed is None or allowed <= 0 or projected <= allowed:
         return None
-    noun = "campaign" if campaigns == 1 else "campaigns"
-    text = (
-        f"{campaigns:,} {noun} x {format_interval(interval)} = {format_per_hour(projected)}"
-        f" > {format_per_hour(budget)} budget"
-    )
-    achieved = _finite(achieved_interval)
-    if achieved is not None:
-        text += f": polling every {format_interval(achieved)}"
-    return text
+    if not budget.costs:
+        return None
+    over = f"{format_per_hour(projected)} > {format_per_hour(allowed)} budget"
+    polling = polling_interval(budget, budget.costs[0][0])
+    if short:
+        return f"{polling}: {over}"
+    return f"{_cost_terms(budget.costs)} = {over}: {polling}"
+
+
+def polling_interval(budget: BudgetStatus, interval: float) -> str:
+    """The interval active campaigns really get, always short enough for an 80-column line:
+    "polling every 36 s" (the configured `interval` stretched by the budget), or "polling on
+    hold" while the budget allows nothing."""
+    achieved = budget.achieved_interval
+    if budget.budget_rpm <= 0 or (achieved is not None and not math.isfinite(achieved)):
+        return "polling on hold"
+    return f"polling every {format_interval(max(interval, achieved or interval))}"
+
+
+_WINDOW_WORDS: Final = {1.0: "a second", 60.0: "a minute", 3600.0: "an hour", 86400.0: "a day"}
+
+
+def server_allowance(budget: BudgetStatus) -> str | None:
+    """The server's limit with its window, for the 429 banner: "the server allows 1,000 an
+    hour"; None before the server said its limit."""
+    limit = budget.server_limit
+    if limit is None:
+        return None
+    text = f"the server allows {format_count(limit)}"
+    window = _finite(budget.server_window)
+    if window is None or window <= 0:
+        return text
+    words = _WINDOW_WORDS.get(window)
+    return f"{text} {words}" if words else f"{text} every {format_interval(window)}"
 
 
 def join_parts(parts: Iterable[str | None], separator: str = " \u00b7 ") -> str:

@@ -175,9 +175,7 @@ class History:
             "click_rate": lambda i: metrics.click_rate(
                 r["click_rate_api"][i], c["clicked"][i], c["delivered"][i]
             ),
-            "failure_rate": lambda i: metrics.failure_rate(
-                c["failed"][i], c["total_recipients"][i]
-            ),
+            "failure_rate": lambda i: metrics.failure_rate(c["failed"][i], c["sent"][i]),
             "progress": lambda i: metrics.progress(
                 c["total_recipients"][i], c["sent"][i], c["failed"][i]
             ),

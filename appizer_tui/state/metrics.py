@@ -42,27 +42,38 @@ def progress(total: int, sent: int, failed: int) -> float | None:
     return ratio(sent + failed, total)
 
 
-def failure_rate(failed: int, total: int) -> float | None:
-    """Share of recipients that failed: failed / total."""
-    return ratio(failed, total)
+def failure_rate(failed: int, sent: int) -> float | None:
+    """Share of attempted sends that failed: failed / (sent + failed).
+
+    Over attempts, not over all recipients, so mid-send it reads what is happening now: 12 % of
+    attempts failing reads 12 %, not 12 % of the share sent so far.
+    """
+    return ratio(failed, sent + failed)
+
+
+def _reported_or_ratio(api_rate: float | None, numerator: int, denominator: int) -> float | None:
+    """The API's rate, else numerator / denominator; None while the denominator is 0 whatever
+    the API says (a pending campaign's "delivery_rate": 0.0 is 0/0, not 0 %)."""
+    if denominator <= 0:
+        return None
+    reported = finite(api_rate)
+    return reported if reported is not None else ratio(numerator, denominator)
 
 
 def delivery_rate(api_rate: float | None, delivered: int, sent: int) -> float | None:
-    """The API's delivery rate, else delivered / sent (the docs' formula)."""
-    reported = finite(api_rate)
-    return reported if reported is not None else ratio(delivered, sent)
+    """The API's delivery rate, else delivered / sent (the docs' formula); None before any send."""
+    return _reported_or_ratio(api_rate, delivered, sent)
 
 
 def open_rate(api_rate: float | None, opened: int, delivered: int) -> float | None:
-    """The API's open rate, else opened / delivered."""
-    reported = finite(api_rate)
-    return reported if reported is not None else ratio(opened, delivered)
+    """The API's open rate, else opened / delivered; None before any delivery."""
+    return _reported_or_ratio(api_rate, opened, delivered)
 
 
 def click_rate(api_rate: float | None, clicked: int, delivered: int) -> float | None:
-    """The API's click rate, else clicked / delivered (not clicked / opened, per the docs)."""
-    reported = finite(api_rate)
-    return reported if reported is not None else ratio(clicked, delivered)
+    """The API's click rate, else clicked / delivered (not clicked / opened, per the docs); None
+    before any delivery."""
+    return _reported_or_ratio(api_rate, clicked, delivered)
 
 
 def window_start(times: Sequence[float], end: int, window: float = THROUGHPUT_WINDOW) -> int:
@@ -132,7 +143,7 @@ def compute_metrics(campaign: Campaign | None, speed: float | None = None) -> Me
     stats, rates = campaign.stats, campaign.rates
     return Metrics(
         progress=progress(stats.total_recipients, stats.sent, stats.failed),
-        failure_rate=failure_rate(stats.failed, stats.total_recipients),
+        failure_rate=failure_rate(stats.failed, stats.sent),
         delivery_rate=delivery_rate(rates.delivery_rate, stats.delivered, stats.sent),
         open_rate=open_rate(rates.open_rate, stats.opened, stats.delivered),
         click_rate=click_rate(rates.click_rate, stats.clicked, stats.delivered),

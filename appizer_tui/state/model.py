@@ -127,6 +127,9 @@ class BudgetStatus(msgspec.Struct, frozen=True):
     requests_last_minute: int = 0
     server_limit: int | None = None
     """X-RateLimit-Limit as last seen."""
+    server_window: float | None = None
+    """Seconds the server's limit counts over (60, 3600...): as a 429 body named it, else as the
+    Reset header implies; None before any limit was seen."""
     server_remaining: int | None = None
     """X-RateLimit-Remaining as last seen."""
     server_reset_at: float | None = None
@@ -134,6 +137,9 @@ class BudgetStatus(msgspec.Struct, frozen=True):
     count_429: int = 0
     projected_per_hour: float = 0.0
     """Requests an hour the watchlist would cost at its configured cadence."""
+    costs: tuple[tuple[float, int], ...] = ()
+    """(seconds between polls, campaigns) per configured cadence in use, shortest first: the
+    terms `projected_per_hour` is the sum of (5 s for sending ones, 60 s for a completed tail)."""
     budget_per_hour: float = 30_000.0
     achieved_interval: float | None = None
     """The interval active campaigns really get once the budget stretches it; None if none."""

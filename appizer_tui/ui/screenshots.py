@@ -125,7 +125,7 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
             await _spend_window(simulator, clock, key)
             await advance(pilot, 4)
         elif name == "not-found":
-            await advance(pilot, 30)
+            await advance(pilot, 65)  # past the first-minute 404 grace
             app.screen.query_one("#campaigns").select("camp_launch_eu_typo")  # type: ignore[attr-defined]
         elif name in ("main", "help"):
             await advance(pilot, 75)

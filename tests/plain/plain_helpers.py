@@ -121,6 +121,11 @@ def percent(rate: float) -> str:
     return f"{rate * 100:.1f}%"
 
 
+def shown_rate(rate: float, denominator: int) -> str:
+    """A rate as watch prints it: a dash while its denominator is 0 (0/0 is not 0 %)."""
+    return percent(rate) if denominator > 0 else "\u2014"
+
+
 def text_matches_truth(match: re.Match[str], truth: dict[str, Any]) -> bool:
     """True when a parsed update line shows exactly the simulator's body."""
     stats, rates = truth["stats"], truth["rates"]
@@ -129,9 +134,9 @@ def text_matches_truth(match: re.Match[str], truth: dict[str, Any]) -> bool:
         and count(match["done"]) == stats["sent"] + stats["failed"]
         and count(match["total"]) == stats["total_recipients"]
         and all(count(match[k]) == stats[k] for k in ("delivered", "opened", "clicked", "failed"))
-        and match["dr"] == percent(rates["delivery_rate"])
-        and match["or"] == percent(rates["open_rate"])
-        and match["cr"] == percent(rates["click_rate"])
+        and match["dr"] == shown_rate(rates["delivery_rate"], stats["sent"])
+        and match["or"] == shown_rate(rates["open_rate"], stats["delivered"])
+        and match["cr"] == shown_rate(rates["click_rate"], stats["delivered"])
     )
 
 

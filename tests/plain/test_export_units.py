@@ -204,7 +204,8 @@ def test_export_history_from_a_store(tmp_path: Path) -> None:
     assert [list(r) for r in rows] == [list(HISTORY_COLUMNS)] * 3
     assert [r["sent"] for r in rows] == [0, 100, 200]
     assert [r["time"][-10:] for r in rows] == ["13:20.000Z", "13:25.000Z", "13:30.000Z"]
-    assert rows[0]["delivery_rate"] == 0.964
+    assert rows[0]["delivery_rate"] is None  # nothing sent yet: 0/0, whatever the API said
+    assert rows[1]["delivery_rate"] == 0.964
     assert rows[0]["progress"] == 0.0 and rows[2]["progress"] == pytest.approx(202 / 1250)
     assert rows[0]["throughput"] is None  # one sample has no rate: NaN becomes null
     csv_rows = _parse_csv(export_history(store, "camp_a", tmp_path / "h.csv", "csv").read_text())

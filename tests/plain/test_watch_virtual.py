@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from plain_helpers import UPDATE
+from plain_helpers import UPDATE, shown_rate
 
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
@@ -115,7 +115,7 @@ async def test_text_lines_match_the_truth_when_printed() -> None:
         assert _int(match["total"]) == stats["total_recipients"]
         for name in ("delivered", "opened", "clicked", "failed"):
             assert _int(match[name]) == stats[name], name
-        assert match["dr"] == f"{truth['rates']['delivery_rate'] * 100:.1f}%"
+        assert match["dr"] == shown_rate(truth["rates"]["delivery_rate"], truth["stats"]["sent"])
         checked.append(match["status"])
 
     code, out, err = await _watch(sim, fake, ["camp_send"], stdout=Recorder(check))

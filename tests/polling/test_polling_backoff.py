@@ -67,6 +67,12 @@ def test_grace_delays_never_collapse_to_zero() -> None:
             assert ceiling / 2 <= grace_delay(attempt, rng) <= ceiling
 
 
+def test_grace_delays_never_exceed_their_cap() -> None:
+    rng = random.Random(4)
+    delays = [grace_delay(attempt, rng, cap=5.0) for attempt in range(1, 40)]
+    assert max(delays) == 5.0 and min(delays) >= 1.0
+
+
 async def test_engine_backs_off_one_campaign_and_resets_on_success(
     clock: FakeClock, api: FakeApi
 ) -> None:

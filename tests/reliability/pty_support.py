@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 DEADLINE = 40.0
 """Upper bound on any single wait (never reached when things work)."""
@@ -77,7 +78,9 @@ class PtyProcess:
         env: Mapping[str, str],
         cwd: Path,
         size: tuple[int, int] = (120, 40),
+        stderr: IO[bytes] | None = None,
     ) -> None:
+        """`stderr`: a file for the child's stderr instead of the pty (as `2>FILE`)."""
         self.master, self.slave = os.openpty()
         _set_size(self.slave, *size)
         self.initial_modes = termios.tcgetattr(self.slave)
@@ -91,7 +94,7 @@ class PtyProcess:
             list(argv),
             stdin=slave,
             stdout=slave,
-            stderr=slave,
+            stderr=slave if stderr is None else stderr,
             env=dict(env),
             cwd=cwd,
             preexec_fn=become_session_leader,  # noqa: PLW1509 - no threads touch it here

@@ -8,7 +8,9 @@ update path, then renders every widget directly (its `render()` at the size the 
 it, and the list row under the cursor): fast enough for thousands of examples. Each widget's
 lines must fit its width and height and hold no control character. `test_whole_screen_...`
 goes through the Pilot for fewer examples and renders the whole screen as the terminal would
-get it: the skeleton of borders must be the same as with an ordinary campaign.
+get it: the panes must sit where they do with an ordinary campaign, with their corners drawn
+exactly where Textual's layout puts them (positions from the layout, never found by searching
+the text for corner characters, which random banner text may contain).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rel_support import Viewer
 from rich.cells import cell_len
 from term_screen import TermScreen
 from textual.content import Content
+from textual.geometry import Region
 from textual.widget import Widget
 
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
@@ -43,9 +46,6 @@ pytestmark = pytest.mark.soak  # `make soak` runs these with 100,000 examples
 
 SIZES = [(80, 24), (200, 60)]
 CID = "camp_fuzz"
-BORDERS = set("╭╮╰╯")
-"""The panes' rounded corners: where they are is the layout (straight lines also draw progress
-tracks and the chart's axes, so they are left out)."""
 
 
 class NoNetwork:
@@ -129,23 +129,45 @@ async def test_every_widget_renders_any_campaign(tmp_path: Path, size: tuple[int
         assert app.is_running
 
 
-def corners(lines: list[str]) -> tuple[list[int], list[int]]:
-    """The columns of the panes' corners, top and bottom: where the panes are side by side."""
-    top = sorted(x for line in lines for x, c in enumerate(line) if c in "╭╮")
-    bottom = sorted(x for line in lines for x, c in enumerate(line) if c in "╰╯")
-    return top, bottom
+PANES = "#list-pane, #detail"
+CORNERS = ("\u256d", "\u256e", "\u2570", "\u256f")
+"""The rounded corners, top-left, top-right, bottom-left, bottom-right."""
 
 
-def check_layout(lines: list[str], baseline: list[str], height: int) -> None:
-    """The screen keeps its shape: the top line, the panes (same corners in the same columns;
-    a banner may push them down a line or two), the campaign's row, the budget line and the
+def pane_boxes(app: AppizerApp) -> list[Region]:
+    """Where the bordered panes are, by Textual's own layout, never by reading the drawn text
+    (random text may well contain a corner character)."""
+    return sorted(
+        pane.region
+        for pane in app.screen.query(PANES)
+        if pane.display and pane.styles.border_top[0] == "round"  # stacked at 80x24: no border
+    )
+
+
+def drawn_corners(screen: TermScreen, box: Region) -> tuple[str, str, str, str]:
+    """The cells at the four corners of `box` as the terminal shows them."""
+    top, bottom, left, right = box.y, box.bottom - 1, box.x, box.right - 1
+    grid = screen.grid
+    return grid[top][left], grid[top][right], grid[bottom][left], grid[bottom][right]
+
+
+def check_layout(
+    screen: TermScreen, boxes: list[Region], baseline: list[Region], height: int
+) -> None:
+    """The screen keeps its shape: the top line, the panes (as many, in the same columns and
+    as wide as with an ordinary campaign; a banner may push them down), each pane's corners
+    drawn exactly where the layout puts them, the campaign's row, the budget line and the
     footer where they belong."""
+    lines = screen.lines()
     text = "\n".join(lines)
     assert len(lines) == height, text
     assert lines[0].startswith(" appizer-tui "), text
     assert "req/min" in lines[-2] and "Quit" in lines[-1], text
-    assert corners(lines) == corners(baseline), text
-    assert any(f" {CID} " in line and "│" in line for line in lines), text
+    assert [(b.x, b.width) for b in boxes] == [(b.x, b.width) for b in baseline], text
+    for box in boxes:
+        assert box.bottom <= height - 2, (box, text)  # above the budget line and the footer
+        assert drawn_corners(screen, box) == CORNERS, (box, text)
+    assert any(f" {CID} " in line and "\u2502" in line for line in lines), text
 
 
 ORDINARY = Campaign(
@@ -175,7 +197,7 @@ async def test_whole_screen_keeps_its_layout_for_any_campaign(
         feed(store, clock, ORDINARY, ORDINARY, "")
         main.frame = app.presenter.publish()
         await viewer.settle_screen(pilot)
-        baseline = viewer.screen_lines()
+        baseline = pane_boxes(app)
         for (previous, current), message in examples:
             feed(store, clock, previous, current, message)
             await viewer.settle_screen(pilot)
@@ -183,7 +205,29 @@ async def test_whole_screen_keeps_its_layout_for_any_campaign(
             assert UNSAFE_ON_TERMINALS.search(output) is None
             screen = TermScreen(*size)
             screen.feed(output)
-            check_layout(screen.lines(), baseline, size[1])
+            check_layout(screen, pane_boxes(app), baseline, size[1])
             assert app.is_running
         await pilot.press("q")
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_corner_characters_in_server_text_do_not_fool_the_layout_check(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The case that made the whole-screen fuzz flaky: a banner message full of corners."""
+    app, store, clock = make_app(tmp_path)
+    viewer = Viewer(None, clock, None, None, store, None, app, tmp_path, clock.wall())  # type: ignore[arg-type]
+    async with app.run_test(size=size) as pilot:
+        main: Any = app.main_screen
+        feed(store, clock, ORDINARY, ORDINARY, "")
+        main.campaign_changed(CID)
+        await viewer.settle_screen(pilot)
+        baseline = pane_boxes(app)
+        feed(store, clock, ORDINARY, ORDINARY, "\u256d\u256e\u2570\u256f \u256f\u2570")  # odd: errs
+        await viewer.settle_screen(pilot)
+        screen = TermScreen(*size)
+        screen.feed(viewer.screen_output())
+        assert "\u256f\u2570" in screen.text()  # the text is on screen, corners and all
+        check_layout(screen, pane_boxes(app), baseline, size[1])
+        await pilot.press("q")

@@ -44,10 +44,32 @@ def test_the_docs_example_without_api_rates_gives_the_docs_rates() -> None:
     assert result.open_rate == pytest.approx(0.375)
     assert result.click_rate == pytest.approx(0.10)  # clicked / delivered, not / opened
     assert result.progress == pytest.approx(1.0)  # (1245 + 5) / 1250
-    assert result.failure_rate == pytest.approx(5 / 1250)
+    assert result.failure_rate == pytest.approx(5 / (1245 + 5))
     assert result.queue_seconds == 90.0
     assert result.send_seconds == 600.0
     assert result.eta_seconds is None  # not sending
+
+
+def test_failure_rate_is_the_share_of_attempted_sends_that_failed() -> None:
+    # Mid-send: 1,000 of 10,000 recipients attempted, 120 of them failed. A person reads 12 %,
+    # not the 1.2 % that failed / total gives while most recipients are still to come.
+    mid_send = Stats(
+        total_recipients=10_000, sent=880, delivered=850, opened=0, clicked=0, failed=120
+    )
+    result = metrics.compute_metrics(campaign(CampaignStatus.SENDING, stats=mid_send))
+    assert result.failure_rate == pytest.approx(0.12)
+    assert metrics.failure_rate(0, 0) is None  # nothing attempted yet: unknown, not 0 %
+
+
+def test_the_failure_rate_series_of_the_history_uses_the_same_formula() -> None:
+    from appizer_tui.state.history import History
+
+    history = History()
+    mid_send = Stats(
+        total_recipients=10_000, sent=880, delivered=850, opened=0, clicked=0, failed=120
+    )
+    history.append(0.0, campaign(CampaignStatus.SENDING, stats=mid_send))
+    assert history.series("failure_rate") == pytest.approx((0.12,))
 
 
 def test_api_rates_win_over_derived_ones() -> None:
@@ -73,6 +95,19 @@ def test_zero_denominators_give_none_never_an_error() -> None:
     assert result.open_rate is None
     assert result.click_rate is None
     assert result.eta_seconds == 0.0  # nothing left to send
+
+
+def test_a_pending_campaign_has_no_rates_even_when_the_api_says_zero() -> None:
+    # The simulator and the docs' API send "delivery_rate": 0.0 before anything was sent: that
+    # is 0/0, shown as a dash, not as 0.0 %.
+    zero = Stats(total_recipients=5000, sent=0, delivered=0, opened=0, clicked=0, failed=0)
+    rates = Rates(delivery_rate=0.0, open_rate=0.0, click_rate=0.0)
+    result = metrics.compute_metrics(campaign(CampaignStatus.PENDING, stats=zero, rates=rates))
+    assert (result.delivery_rate, result.open_rate, result.click_rate) == (None, None, None)
+    assert result.failure_rate is None and result.progress == 0.0
+    from appizer_tui.state import format as fmt
+
+    assert fmt.format_percent(result.delivery_rate) == fmt.MISSING
 
 
 def test_ratio_rejects_what_is_not_a_finite_number() -> None:

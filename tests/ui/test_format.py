@@ -115,27 +115,6 @@ def test_bar_and_sparkline() -> None:
     assert fmt.sparkline([math.nan, 1.0], 5) == "\u2584"
 
 
-def test_budget_overrun_sentence() -> None:
-    text = fmt.budget_overrun(
-        campaigns=10,
-        interval=5,
-        projected_per_hour=7200,
-        budget_per_hour=1000,
-        achieved_interval=36,
-    )
-    assert text == "10 campaigns x 5 s = 7,200/h > 1,000/h budget: polling every 36 s"
-    assert (
-        fmt.budget_overrun(
-            campaigns=1,
-            interval=5,
-            projected_per_hour=720,
-            budget_per_hour=1000,
-            achieved_interval=None,
-        )
-        is None
-    )
-
-
 _hostile_floats = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True))
 
 

@@ -116,7 +116,15 @@ async def test_budget_line_explains_a_stretched_interval(harness_factory: Factor
     async with h.app.run_test(size=(200, 40)) as pilot:
         await h.advance(pilot, 20)
         status = text_of(h.app.screen.query_one(StatusLine))
-        assert re.search(r"\d+ campaigns x 5 s = [\d,]+/h > [\d,]+/h budget: polling every", status)
+        found = re.search(
+            r"(\d+) campaigns x 5 s(?: \+ (\d+) x 1 min)? = ([\d,]+)/h > [\d,]+/h budget: "
+            r"polling every",
+            status,
+        )
+        assert found is not None, status
+        sending, tail, total = found.groups()
+        # The sentence adds up: 720 an hour per campaign at 5 s, 60 per one in its tail.
+        assert int(sending) * 720 + int(tail or 0) * 60 == int(total.replace(",", ""))
         assert "req/min" in status
 
 

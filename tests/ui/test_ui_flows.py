@@ -243,9 +243,9 @@ async def test_pause_stops_requests_and_shows_paused(harness_factory: Factory) -
         assert "STALE" in text_of(h.app.screen.query_one(DetailHeader))
         assert h.app.screen.query_one("#detail").has_class("-stale")
         stale_row = list_rows(h.app)["camp_launch_eu"]
-        assert "\u29d7" in stale_row
+        assert fmt.STALE_MARK in stale_row
         await h.advance(pilot, 60)
-        assert "\u29d7" in list_rows(h.app)["camp_launch_eu"] != stale_row  # the age moves on
+        assert fmt.STALE_MARK in list_rows(h.app)["camp_launch_eu"] != stale_row  # the age moves on
         await pilot.press("p")
         await h.advance(pilot, 10)
         assert not h.store.global_state().paused
@@ -268,7 +268,7 @@ async def test_stale_rows_show_their_age_without_polls(harness_factory: Factory)
         live = [v.campaign_id for v in h.store.views() if not v.phase.is_stopped]
         stale = [c for c in live if _view(h, c).is_stale(now)]
         assert stale
-        assert all("\u29d7" in list_rows(h.app)[c] for c in stale)
+        assert all(fmt.STALE_MARK in list_rows(h.app)[c] for c in stale)
 
 
 async def test_refresh_one_and_all(harness_factory: Factory) -> None:

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from appizer_tui.state import format as fmt
 from appizer_tui.ui.widgets.section import Section
 
 HelpGroup = tuple[str, Sequence[Binding]]
@@ -28,7 +29,10 @@ _LEGEND: tuple[tuple[str, str], ...] = (
     ("? <word>", "a status this version does not know, shown as the server sent it"),
     ("!", "failure rate over the alert threshold"),
     ("\u2717 (flag)", "the last poll failed: see the banner in the detail pane"),
-    ("\u29d7 / STALE", "no fresh data for twice the poll interval: figures may be behind"),
+    (
+        f"{fmt.STALE_MARK} / STALE",
+        "no fresh data for twice the poll interval: figures may be behind",
+    ),
     ("live / final", "AGE: fresh data / no longer polled, figures are final"),
 )
 
