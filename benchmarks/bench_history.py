@@ -37,9 +37,9 @@ import engine_vs_curl as engine
 from appizer_tui.api.models import Campaign, encode_json
 from appizer_tui.history.reader import HistoryReader
 from appizer_tui.history.recorder import Recorder
-from appizer_tui.history.replay import ReplayClock, ReplaySource
 from appizer_tui.history.writer import HistoryWriter
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.polling.replay import ReplayClock, ReplaySource
 from appizer_tui.sim.scenarios import campaign_at, generated_scenario
 from appizer_tui.state.store import CampaignStore
 

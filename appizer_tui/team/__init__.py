@@ -6,10 +6,3 @@ publishes every answer; the others render from that. No Textual, no UI here.
     task = asyncio.create_task(member.run())   # instead of poller.run()
     member.status.text                          # "team: 3 members, leader: host:1234" or "solo"
 """
-
-from appizer_tui.team.member import DEFAULT_LEASE, TeamMember
-from appizer_tui.team.namespace import team_namespace
-from appizer_tui.team.redis_url import RedisUrl
-from appizer_tui.team.status import TeamStatus
-
-__all__ = ["DEFAULT_LEASE", "RedisUrl", "TeamMember", "TeamStatus", "team_namespace"]

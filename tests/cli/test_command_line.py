@@ -17,6 +17,7 @@ import appizer_tui.viewer as viewer
 from appizer_tui.cli import main
 from appizer_tui.settings_table import settings_for
 from appizer_tui.state.watchlist import save_watchlist
+from appizer_tui.terminal_check import TerminalVerdict
 
 KEY = "sk_test_cmdline_000000000000001"
 
@@ -49,7 +50,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def run(args: list[str], *, terminal: bool = True) -> Started | tuple[int, str]:
     """What `appizer-tui ARGS` starts, or its exit status and output when it starts nothing."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(viewer, "stdout_is_terminal", lambda: terminal)
+        verdict = TerminalVerdict("view" if terminal else "watch")
+        patch.setattr(viewer, "check_terminal", lambda env, streams: verdict)
         result = CliRunner().invoke(main, args)
     if isinstance(result.exception, Started):
         return result.exception

@@ -12,8 +12,8 @@ from pathlib import Path
 from history_support import BASE_URL, campaign
 
 from appizer_tui.history.reader import HistoryReader
-from appizer_tui.history.replay import ReplayClock, ReplaySource
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.polling.replay import ReplayClock, ReplaySource
 from appizer_tui.state.store import CampaignStore
 
 CHILD = Path(__file__).with_name("writer_child.py")

@@ -11,8 +11,8 @@ from polling_support import BASE_URL
 
 from appizer_tui.api.models import Campaign
 from appizer_tui.history.reader import HistoryReader, Recording
-from appizer_tui.history.replay import ReplayClock, ReplaySource
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.polling.replay import ReplayClock, ReplaySource
 from appizer_tui.sim.chaos import Chaos
 from appizer_tui.state.events import CampaignErrored, CampaignUpdated, StoreEvent
 from appizer_tui.state.store import CampaignStore

@@ -11,10 +11,11 @@ from polling_support import Engine, FakeApi, sim_client
 from appizer_tui.api.errors import RateLimitedError
 from appizer_tui.api.ratelimit import parse_window
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.sim import CampaignSpec, RateLimit, Scenario, Simulator
-from appizer_tui.state import Phase
+from appizer_tui.sim.app import Simulator
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import CampaignSpec, Scenario
 from appizer_tui.state import format as fmt
-from appizer_tui.state.model import BudgetStatus
+from appizer_tui.state.model import BudgetStatus, Phase
 
 HOUR = 3600.0
 

@@ -11,7 +11,7 @@ from polling_support import Engine, FakeApi
 
 from appizer_tui.plain.watch import run_watch
 from appizer_tui.polling.clock import FakeClock
-from appizer_tui.state import Phase
+from appizer_tui.state.model import Phase
 
 GRACE = 60.0
 

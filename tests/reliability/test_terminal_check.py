@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from pty_support import PtyProcess, clean_env, command
 
-from appizer_tui.sim import DEMO_API_KEY, RunningServer, Simulator, demo_scenario, start_server
+from appizer_tui.sim.app import DEMO_API_KEY, Simulator
+from appizer_tui.sim.scenarios import demo_scenario
+from appizer_tui.sim.server import RunningServer, start_server
 from appizer_tui.terminal_check import TerminalStreams, check_terminal
 
 ALT_SCREEN = b"\x1b[?1049h"
