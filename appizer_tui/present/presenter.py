@@ -14,6 +14,7 @@ counts), and nothing wakes at all once every campaign is stopped and no countdow
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 from collections.abc import Callable, Mapping
@@ -78,6 +79,10 @@ class Presenter:
         """Ring the bell with the next frame (the engine just stopped)."""
         self._seq = 0
         self._listeners: list[FrameListener] = []
+        self._unheard: tuple[Toast, ...] = ()
+        """Toasts of frames built while nobody listened (the viewer's screen subscribes a moment
+        after the first polls may have answered): handed to the first listener."""
+        self._unheard_bell = False
         self._frame: Frame | None = None
         self._changed: set[str] = set()
         self._structure = True
@@ -110,6 +115,11 @@ class Presenter:
     def subscribe(self, listener: FrameListener) -> Callable[[], None]:
         """Call `listener(frame)` with every new frame; returns a function that unsubscribes."""
         self._listeners.append(listener)
+        frame = self._frame
+        if frame is not None and (self._unheard or self._unheard_bell):
+            frame = dataclasses.replace(frame, toasts=self._unheard, bell=self._unheard_bell)
+            self._unheard, self._unheard_bell = (), False
+            listener(frame)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     # ----- intents (through the controller) ----------------------------------------------
@@ -235,6 +245,9 @@ class Presenter:
         """Build a frame now and hand it to every listener; returns it."""
         frame = self.build()
         self._frame = frame
+        if not self._listeners:
+            self._unheard += frame.toasts
+            self._unheard_bell = self._unheard_bell or frame.bell
         for listener in tuple(self._listeners):
             try:
                 listener(frame)

@@ -23,7 +23,11 @@ from appizer_tui.history.writer import HistoryWriter  # noqa: E402
 def main() -> int:
     path, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     endless = "--endless" in sys.argv
-    writer = HistoryWriter(path, on_warning=lambda m: print("warning", m, flush=True))
+    # The samples are stamped from 2023 on: a wall clock of today would let the other process's
+    # start-up retention prune delete them (that is what retention is for).
+    writer = HistoryWriter(
+        path, on_warning=lambda m: print("warning", m, flush=True), wall=lambda: 1_700_000_000.0
+    )
     writer.batch_seconds = 0.05
     writer.start()
     offset, parity = (0.001, 1) if prefix == "a" else (0.002, 2)

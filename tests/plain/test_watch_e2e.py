@@ -278,7 +278,8 @@ def test_bare_command_with_stdout_not_a_terminal_watches(
 def test_demo_without_ids_watches_the_demo_campaigns(env: dict[str, str]) -> None:
     result = run(["watch", "--demo", "--format", "jsonl", "--interval", "1", "--timeout", "2"], env)
     assert result.returncode == 0, result.stderr
-    seen = {json.loads(line)["campaign"]["campaign_id"] for line in result.stdout.splitlines()}
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    seen = {e["campaign"]["campaign_id"] for e in events if e["event"] in ("update", "terminal")}
     assert seen == set(demo_scenario().ids())
 
 

@@ -221,7 +221,7 @@ async def test_corner_characters_in_server_text_do_not_fool_the_layout_check(
     async with app.run_test(size=size) as pilot:
         main: Any = app.main_screen
         feed(store, clock, ORDINARY, ORDINARY, "")
-        main.campaign_changed(CID)
+        main.frame = app.presenter.publish()
         await viewer.settle_screen(pilot)
         baseline = pane_boxes(app)
         feed(store, clock, ORDINARY, ORDINARY, "\u256d\u256e\u2570\u256f \u256f\u2570")  # odd: errs

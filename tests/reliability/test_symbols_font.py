@@ -19,7 +19,7 @@ from appizer_tui.state import format as fmt
 PACKAGE = Path(appizer_tui.__file__).parent
 CODEPOINTS = Path(__file__).with_name("dejavu_sans_mono.codepoints")
 NOT_DRAWN = {
-    "plain/export.py": "names the full-width formula characters it neutralises in CSV cells",
+    "state/export.py": "names the full-width formula characters it neutralises in CSV cells",
     "ui/widgets/chart.py": "the chart (plotext's own symbols) is out of scope",
 }
 """Modules whose non-ASCII literals are not drawn as they are."""
