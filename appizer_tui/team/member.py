@@ -305,3 +305,30 @@ class TeamMember:
             await leave(redis, keys, self.member_id)
         with contextlib.suppress(*_redis_errors()):
             await redis.aclose()
+
+
+def polling_engine(
+    client: CampaignSource,
+    store: CampaignStore,
+    clock: Clock,
+    *,
+    redis_url: RedisUrl | None,
+    base_url: str,
+    api_key: ApiKey | None,
+    poller_options: Mapping[str, Any],
+    on_status: Callable[[TeamStatus], None] | None = None,
+) -> Poller | TeamMember:
+    """What a front end runs: a `TeamMember` on `redis_url`, or, without a Redis URL (or a key
+    to name the team by), the plain `Poller` exactly as before team mode existed."""
+    if redis_url is None or api_key is None:
+        return Poller(client, store, clock, **poller_options)
+    return TeamMember(
+        client,
+        store,
+        clock,
+        redis_url=redis_url,
+        base_url=base_url,
+        api_key=api_key,
+        poller_options=poller_options,
+        on_status=on_status,
+    )
