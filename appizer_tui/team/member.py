@@ -173,7 +173,8 @@ class TeamMember:
                         problem = f"team mode failed ({type(exc).__name__})"
                     await self._stop_role()
                     self._go_solo(problem)
-                    log.warning("team mode: %s; polling alone", self._status.text)
+                    # Info, not warning: the front end (status line, watch's stderr) says it once.
+                    log.info("team mode: %s; polling alone", self._status.text)
                 await self._clock.sleep(self.lease_seconds)
         finally:
             await self._leave(redis, keys)
