@@ -100,6 +100,13 @@ class TeamMember:
         """Solo or team, how many members, who leads, the team's campaign count."""
         return self._status
 
+    def set_status_listener(self, listener: Callable[[TeamStatus], None] | None) -> None:
+        """Call `listener` with every new status from now on (in place of the constructor's
+        `on_status`), and once at once with the current one."""
+        self._on_status = listener
+        if listener is not None:
+            listener(self._status)
+
     @property
     def poller(self) -> Poller | None:
         """The engine this process runs now: the solo one, the leader's, or None (follower)."""

@@ -28,6 +28,7 @@ class StatusLine(Section[BudgetProps]):
             (" \u00b7 " + props.server if props.server else ""),
             " \u00b7 ",
             (f"429s: {props.count_429}", count_style),
+            (" \u00b7 " + props.team if props.team else ""),
         )
         right_style = "bold $text-error" if props.cadence.startswith("PAUSED") else "$text-muted"
         right = Content.styled(props.cadence + " ", right_style)
