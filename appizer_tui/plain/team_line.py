@@ -2,9 +2,9 @@
 
 The line is the status line's own text (`TeamStatus.text`): `team: 3 members, leader: host:pid`,
 `solo`, or `solo: Redis unreachable (redis://host:6379/0: ConnectionError)` with any password
-masked. It is printed when this process joins or leaves a team, when the leader changes and when
-the reason for polling alone changes; not when members come and go (that would be a line per
-viewer opened). Both formats print it on stderr: stdout stays campaign lines or JSON events.
+masked. It is printed when this process joins or leaves a team, when and when the leader changes; not
+when members come and go (a line per viewer opened) nor when the error behind polling alone
+changes its kind (a refused connection, then a timeout, while Redis stays away). Both formats print it on stderr: stdout stays campaign lines or JSON events.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ class TeamLine:
     def __init__(self, err: TextIO, wall: Callable[[], float]) -> None:
         self._err = err
         self._wall = wall
-        self._shown: tuple[bool, str | None, str | None] | None = None
+        self._shown: tuple[bool, bool, str | None] | None = None
 
     def __call__(self, status: TeamStatus) -> None:
-        key = (status.mode == "solo", status.problem, status.leader)
+        key = (status.mode == "solo", status.problem is not None, status.leader)
         if key == self._shown:
             return
         self._shown = key
