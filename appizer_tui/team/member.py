@@ -180,6 +180,10 @@ class TeamMember:
                         problem = f"team mode failed ({type(exc).__name__})"
                     await self._stop_role()
                     self._go_solo(problem)
+                    # Connections opened before the loss would each fail once more after
+                    # Redis returns (a rejoin, then solo again): start afresh.
+                    with contextlib.suppress(*_redis_errors()):
+                        await redis.connection_pool.disconnect()
                     # Info, not warning: the front end (status line, watch's stderr) says it once.
                     log.info("team mode: %s; polling alone", self._status.text)
                 await self._clock.sleep(self.lease_seconds)

@@ -203,4 +203,4 @@ def test_a_killed_leader_is_replaced_and_a_lost_redis_means_solo_then_rejoining(
     # watch says each change of its place in the team once, on stderr.
     for proc in watches:
         solo_lines = [line for line in proc.team_lines if line.startswith("solo")]
-        assert len(solo_lines) == 1, proc.team_lines
+        assert len(solo_lines) == 1, "\n".join(proc.team_lines)
