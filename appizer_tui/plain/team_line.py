@@ -2,9 +2,10 @@
 
 The line is the status line's own text (`TeamStatus.text`): `team: 3 members, leader: host:pid`,
 `solo`, or `solo: Redis unreachable (redis://host:6379/0: ConnectionError)` with any password
-masked. It is printed when this process joins or leaves a team, when and when the leader changes; not
+masked. It is printed when this process joins or leaves a team and when the leader changes; not
 when members come and go (a line per viewer opened) nor when the error behind polling alone
-changes its kind (a refused connection, then a timeout, while Redis stays away). Both formats print it on stderr: stdout stays campaign lines or JSON events.
+changes its kind (a refused connection, then a timeout, while Redis stays away). Both formats
+print it on stderr: stdout stays campaign lines or JSON events.
 """
 
 from __future__ import annotations
