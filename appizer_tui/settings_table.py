@@ -21,13 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import platformdirs
 
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.api.urls import DEFAULT_BASE_URL, check_base_url
 from appizer_tui.polling.interval import MAX_INTERVAL, MIN_INTERVAL
+
+if TYPE_CHECKING:
+    from appizer_tui.team.redis_url import RedisUrl
 
 APP_NAME = "appizer-tui"
 
@@ -67,6 +70,8 @@ class Setting(NamedTuple):
     check: Check | None = None
     commands: frozenset[str] = ALL_COMMANDS
     metavar: str | None = None
+    key: str = ""
+    """The config file key, when it is not the flag's own (see `file_key`)."""
 
     def default_value(self) -> Any:
         """The default, made now when it is a function (a path under the current folder, say)."""
@@ -107,6 +112,13 @@ def _base_url(value: Any, others: Mapping[str, Any]) -> str:
 
 def _path(value: Any, _: Mapping[str, Any]) -> Path:
     return Path(value).expanduser()
+
+
+def _redis_url(value: Any, _: Mapping[str, Any]) -> RedisUrl | None:
+    # Imported here: the team package is not needed for --help. Its errors mask the password.
+    from appizer_tui.team.redis_url import RedisUrl
+
+    return RedisUrl(value) if value else None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -226,13 +238,27 @@ SETTINGS: tuple[Setting, ...] = (
         commands=VIEWER,
         metavar="DIR",
     ),
+    Setting(
+        "redis_url",
+        "--redis",
+        "Share one poller and one rate budget with every viewer and watch on this key through "
+        "this Redis (redis://, rediss://, unix://; a password in it is never shown).",
+        "team mode: a Redis URL",
+        env="APPIZER_REDIS_URL",
+        check=_redis_url,
+        default_text="none (each process polls alone)",
+        commands=POLLING_COMMANDS,
+        metavar="URL",
+        key="redis_url",
+    ),
 )
 """The settings, in --help order."""
 
 
 def file_key(setting: Setting) -> str:
-    """The setting's key in the config file (its flag without the dashes, in snake case)."""
-    return setting.flag.removeprefix("--").replace("-", "_")
+    """The setting's key in the config file (its flag without the dashes, in snake case, unless
+    the row names another)."""
+    return setting.key or setting.flag.removeprefix("--").replace("-", "_")
 
 
 def settings_for(command: str) -> tuple[Setting, ...]:
@@ -254,6 +280,7 @@ class Settings(NamedTuple):
     watchlist_path: Path
     no_persist: bool
     export_dir: Path
+    redis_url: RedisUrl | None
 
 
 def configuration_table() -> str:

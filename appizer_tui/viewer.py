@@ -45,9 +45,9 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
         import asyncio
 
         from appizer_tui.polling.clock import SystemClock
-        from appizer_tui.polling.engine import Poller
         from appizer_tui.state import watchlist
         from appizer_tui.state.store import CampaignStore
+        from appizer_tui.team.member import polling_engine
         from appizer_tui.ui.app import AppizerApp
         from appizer_tui.ui.options import ViewerOptions
 
@@ -69,13 +69,19 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
             interval=settings.interval,
             wall=clock.wall,
         )
-        poller = Poller(
+        # With --redis, a team member (the status line shows its state); else a plain Poller.
+        poller = polling_engine(
             client,
             store,
             clock,
-            interval=settings.interval,
-            max_rpm=settings.max_rpm,
-            budget_share=settings.budget_share,
+            redis_url=settings.redis_url,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            poller_options={
+                "interval": settings.interval,
+                "max_rpm": settings.max_rpm,
+                "budget_share": settings.budget_share,
+            },
         )
         poller.add(*all_ids)
         options = ViewerOptions(

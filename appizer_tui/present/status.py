@@ -18,6 +18,9 @@ class BudgetProps(msgspec.Struct, frozen=True):
     count_429: int
     overrun: str | None
     cadence: str
+    team: str = ""
+    """Team mode (`--redis`): "team: 3 members, leader: host:pid", "solo: Redis unreachable
+    (...)"; empty without a Redis URL."""
 
 
 def budget_props(

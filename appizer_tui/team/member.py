@@ -100,6 +100,13 @@ class TeamMember:
         """Solo or team, how many members, who leads, the team's campaign count."""
         return self._status
 
+    def set_status_listener(self, listener: Callable[[TeamStatus], None] | None) -> None:
+        """Call `listener` with every new status from now on (in place of the constructor's
+        `on_status`), and once at once with the current one."""
+        self._on_status = listener
+        if listener is not None:
+            listener(self._status)
+
     @property
     def poller(self) -> Poller | None:
         """The engine this process runs now: the solo one, the leader's, or None (follower)."""
@@ -173,7 +180,12 @@ class TeamMember:
                         problem = f"team mode failed ({type(exc).__name__})"
                     await self._stop_role()
                     self._go_solo(problem)
-                    log.warning("team mode: %s; polling alone", self._status.text)
+                    # Connections opened before the loss would each fail once more after
+                    # Redis returns (a rejoin, then solo again): start afresh.
+                    with contextlib.suppress(*_redis_errors()):
+                        await redis.connection_pool.disconnect()
+                    # Info, not warning: the front end (status line, watch's stderr) says it once.
+                    log.info("team mode: %s; polling alone", self._status.text)
                 await self._clock.sleep(self.lease_seconds)
         finally:
             await self._leave(redis, keys)
@@ -305,3 +317,30 @@ class TeamMember:
             await leave(redis, keys, self.member_id)
         with contextlib.suppress(*_redis_errors()):
             await redis.aclose()
+
+
+def polling_engine(
+    client: CampaignSource,
+    store: CampaignStore,
+    clock: Clock,
+    *,
+    redis_url: RedisUrl | None,
+    base_url: str,
+    api_key: ApiKey | None,
+    poller_options: Mapping[str, Any],
+    on_status: Callable[[TeamStatus], None] | None = None,
+) -> Poller | TeamMember:
+    """What a front end runs: a `TeamMember` on `redis_url`, or, without a Redis URL (or a key
+    to name the team by), the plain `Poller` exactly as before team mode existed."""
+    if redis_url is None or api_key is None:
+        return Poller(client, store, clock, **poller_options)
+    return TeamMember(
+        client,
+        store,
+        clock,
+        redis_url=redis_url,
+        base_url=base_url,
+        api_key=api_key,
+        poller_options=poller_options,
+        on_status=on_status,
+    )

@@ -13,6 +13,7 @@ local may hold the API key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable
 from functools import partial
@@ -24,13 +25,14 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present.presenter import Presenter
 from appizer_tui.present.rules import RuleEngine
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.store import CampaignStore
+from appizer_tui.team.member import TeamMember
 from appizer_tui.ui.commands import ACTION_COMMANDS, CampaignCommands
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
@@ -63,10 +65,12 @@ class AppizerApp(App[int]):
         self,
         *,
         store: CampaignStore,
-        poller: Poller,
+        poller: Poller | TeamMember,
         clock: Clock,
         options: ViewerOptions,
     ) -> None:
+        """`poller` is the engine: a `Poller`, or with `--redis` a `TeamMember` (whose state the
+        status line then shows)."""
         super().__init__()
         self.store = store
         self.poller = poller
@@ -81,8 +85,11 @@ class AppizerApp(App[int]):
             key_masked=options.key_masked,
             time_mode=options.time_mode,
         )
+        if isinstance(poller, TeamMember):
+            poller.set_status_listener(lambda status: self.presenter.set_team(status.text))
         self.controller = Controller(store, poller, self.presenter, options)
         self.engine_error: str | None = None
+        self._engine: Worker[None] | None = None
         self._stopping = False
 
     def get_default_screen(self) -> Screen[None]:
@@ -102,7 +109,9 @@ class AppizerApp(App[int]):
 
     def on_mount(self) -> None:
         self.run_worker(self.presenter.run(), name="presenter", group="presenter")
-        self.run_worker(self.poller.run(), name="engine", group="engine", exit_on_error=False)
+        self._engine = self.run_worker(
+            self.poller.run(), name="engine", group="engine", exit_on_error=False
+        )
         if self.options.watchlist_path is not None and len(self.store):
             # Ids given on the command line join the saved watchlist.
             change = self.controller.record_change()
@@ -140,6 +149,11 @@ class AppizerApp(App[int]):
         self._stopping = True
         try:
             await asyncio.wait_for(self.poller.stop(), ENGINE_STOP_TIMEOUT)
+            if isinstance(self.poller, TeamMember) and self._engine is not None:
+                # Its run() leaves the team (lease and membership given up) when cancelled.
+                self._engine.cancel()
+                with contextlib.suppress(WorkerCancelled):
+                    await asyncio.wait_for(self._engine.wait(), ENGINE_STOP_TIMEOUT)
         except Exception:  # noqa: BLE001 - leaving anyway; say what happened in the log
             log.exception("the engine did not stop cleanly")
 

@@ -19,6 +19,7 @@ from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state import watchlist
 from appizer_tui.state.store import CampaignStore, CampaignView, Phase
+from appizer_tui.team.member import TeamMember
 from appizer_tui.ui.options import ViewerOptions
 
 if TYPE_CHECKING:
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
     from appizer_tui.present.presenter import Presenter
 
 log = logging.getLogger(__name__)
+
+TEAM_PAUSE = (
+    "team mode: this viewer shares one poller with the team, so p does not stop it "
+    "(p pauses a viewer that polls alone)"
+)
+TEAM_KEY = (
+    "team mode: the team is named by the key it started with; restart with the new key "
+    "(APPIZER_API_KEY) to use it"
+)
 
 MAX_IDS_AT_ONCE = 1000
 """More ids than this in one add are refused (a paste gone wrong)."""
@@ -82,10 +92,15 @@ def plan_add(text: str, watched: Iterable[str]) -> AddPlan:
 
 @dataclass
 class Controller:
-    """Applies the user's intents; holds no UI state."""
+    """Applies the user's intents; holds no UI state.
+
+    `poller` is the engine: the plain `Poller`, or with `--redis` the `TeamMember`. Adds,
+    removes, selections and refreshes go to the member (a follower's refresh waits for the
+    leader's next poll). Pause and a new key act on a poller of this process's own only while it
+    polls alone: in a team one member must not stop or re-key everyone's polling."""
 
     store: CampaignStore
-    poller: Poller
+    poller: Poller | TeamMember
     presenter: Presenter
     options: ViewerOptions
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -105,28 +120,50 @@ class Controller:
     def select(self, campaign_id: str | None) -> None:
         """The user looks at `campaign_id`: the detail shows it, the engine polls it first."""
         self.presenter.select(campaign_id)
-        self.poller.set_focus(campaign_id)
+        if isinstance(self.poller, TeamMember):
+            self.poller.select(campaign_id)  # the team serves the most selected one first
+        else:
+            self.poller.set_focus(campaign_id)
 
     def refresh(self, campaign_id: str | None) -> None:
         """Poll `campaign_id` now (every campaign when None), within the budget; a campaign
         the API did not find is asked again."""
         view = self.store.get(campaign_id) if campaign_id is not None else None
-        if view is not None and view.phase is Phase.NOT_FOUND:
-            self.poller.retry(campaign_id)
+        own = self._own_poller()
+        if view is not None and view.phase is Phase.NOT_FOUND and own is not None:
+            own.retry(campaign_id)
         else:
             self.poller.refresh(campaign_id)
 
-    def toggle_pause(self) -> None:
-        """Pause all polling, or resume it."""
-        if self.store.global_state().paused:
-            self.poller.resume()
-        else:
-            self.poller.pause()
+    def _own_poller(self) -> Poller | None:
+        """The poller this process runs (the team member's when solo or leading), or None."""
+        return self.poller.poller if isinstance(self.poller, TeamMember) else self.poller
 
-    def set_api_key(self, key: ApiKey) -> None:
-        """Use `key` from the next request (never saved); the header shows it masked."""
+    def _alone(self) -> Poller | None:
+        """The poller pause and key changes may act on: None while in a team."""
+        if isinstance(self.poller, TeamMember) and self.poller.status.mode != "solo":
+            return None
+        return self._own_poller()
+
+    def toggle_pause(self) -> str | None:
+        """Pause all polling, or resume it; in a team, why not (see the class docstring)."""
+        poller = self._alone()
+        if poller is None:
+            return TEAM_PAUSE
+        if self.store.global_state().paused:
+            poller.resume()
+        else:
+            poller.pause()
+        return None
+
+    def set_api_key(self, key: ApiKey) -> str | None:
+        """Use `key` from the next request (never saved); the header shows it masked. In team
+        mode, why not: the team's namespace is derived from the key it started with."""
+        if isinstance(self.poller, TeamMember):
+            return TEAM_KEY
         self.poller.set_api_key(key)
         self.presenter.set_key_masked(key.masked)
+        return None
 
     def set_time_mode(self, mode: str) -> None:
         """Show timestamps as "relative", "local" or "utc"."""

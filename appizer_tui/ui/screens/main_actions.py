@@ -134,7 +134,9 @@ class MainActions(Screen[None]):
 
     def action_pause(self) -> None:
         """Pause or resume all polling."""
-        self.controller.toggle_pause()
+        refused = self.controller.toggle_pause()
+        if refused is not None:
+            self._toast(refused, severity="warning", title="Pause")
 
     def action_api_key(self) -> None:
         """Open the masked API key prompt."""
@@ -151,7 +153,10 @@ class MainActions(Screen[None]):
     def _key_entered(self, key: ApiKey | None) -> None:
         if key is None:
             return
-        self.controller.set_api_key(key)
+        refused = self.controller.set_api_key(key)
+        if refused is not None:
+            self._toast(refused, severity="warning", title="API key")
+            return
         self._toast(f"Using key {key.masked}; polling resumes.", title="API key")
 
     # ----- view --------------------------------------------------------------------------

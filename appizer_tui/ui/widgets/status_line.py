@@ -22,12 +22,16 @@ class StatusLine(Section[BudgetProps]):
 
     def render_props(self, props: BudgetProps, width: int) -> Content:
         count_style = "bold $text-error" if props.count_429 else ""
+        server = props.server
+        if props.team and len(props.used) + len(server) + len(props.team) + 16 > width:
+            server = ""  # a narrow pane keeps the team state rather than the server's figures
         figures = Content.assemble(
             " ",
             props.used,
-            (" \u00b7 " + props.server if props.server else ""),
+            (" \u00b7 " + server if server else ""),
             " \u00b7 ",
             (f"429s: {props.count_429}", count_style),
+            (" \u00b7 " + props.team if props.team else ""),
         )
         right_style = "bold $text-error" if props.cadence.startswith("PAUSED") else "$text-muted"
         right = Content.styled(props.cadence + " ", right_style)
