@@ -46,6 +46,15 @@ def watch_main(
     settings = conn.settings
     clock = SystemClock()
 
+    def record(store: Any) -> Any:
+        from appizer_tui.recording import start_recording
+
+        def warn(text: str) -> None:
+            click.echo(f"appizer-tui: {safe_text(text)}", err=True)
+
+        handle = start_recording(store, settings, on_warning=warn, wall=clock.wall)
+        return handle.close if handle is not None else (lambda: None)
+
     async def run() -> int:
         client = conn.make_client(wall_clock=clock.wall)
         try:
@@ -59,6 +68,7 @@ def watch_main(
                 max_rpm=settings.max_rpm,
                 budget_share=settings.budget_share,
                 clock=clock,
+                record=record,
             )
         finally:
             await client.aclose()

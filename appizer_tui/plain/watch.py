@@ -161,7 +161,8 @@ class WatchSession:
         view = self.store.get(campaign_id)
         if view is not None and view.campaign is not None:
             now = self._now()
-            self.printer.update(view, now)
+            # Stamped with the time fetched, so a replay of the recording prints the same.
+            self.printer.update(view, view.last_success_at or now)
             for alert in self.rules.evaluate([view], self.store.global_state(), now):
                 self.printer.alert(alert, now)
 
@@ -176,7 +177,7 @@ class WatchSession:
         elif view.campaign is not None and view.campaign.status.is_terminal:
             if campaign_id not in self._reported_terminal:
                 self._reported_terminal.add(campaign_id)
-                self.printer.terminal(view, self._now())
+                self.printer.terminal(view, view.last_success_at or self._now())
         else:
             return
         self.finished_ids.add(campaign_id)
@@ -279,6 +280,7 @@ async def run_watch(
     handle_signals: bool = True,
     time_mode: str = "local",
     alert_failure_rate: float = DEFAULT_FAILURE_RATE_THRESHOLD,
+    record: Callable[[CampaignStore], Callable[[], None]] | None = None,
 ) -> int:
     """Watch `campaign_ids` (already validated) until each is finished or not found, the
     `timeout_seconds` pass, a signal arrives or the key is refused; return the exit status.
@@ -286,7 +288,9 @@ async def run_watch(
     `client` is used and left open (the caller closes it). `colour=None` decides from stdout
     and NO_COLOR; `clock` defaults to the system clock (tests pass a FakeClock);
     `handle_signals` installs SIGINT/SIGTERM/SIGHUP handlers on the running loop;
-    `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts).
+    `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts);
+    `record`, given the store, starts recording it and returns the function that stops (and
+    flushes) the recording, called when the run ends.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown watch format {fmt!r}")
@@ -318,6 +322,7 @@ async def run_watch(
         store, ids, printer, clock, RuleEngine.failure_rate(alert_failure_rate)
     )
     unsubscribe = store.subscribe(session.on_event)
+    stop_recording = record(store) if record is not None else (lambda: None)
     noun = "campaign" if len(ids) == 1 else "campaigns"
     session.guarded(
         lambda: printer.notice(
@@ -333,6 +338,7 @@ async def run_watch(
     finally:
         unsubscribe()
         remove_signals()
+        stop_recording()
 
 
 async def _wait_for_end(

@@ -187,7 +187,8 @@ class CampaignStore:
         view = self._views.get(campaign_id)
         if view is None:
             return None
-        when = self._wall() if at is None else at
+        # Kept to the millisecond, as the history file keeps it: a replay computes the same rates.
+        when = round((self._wall() if at is None else at) * 1_000_000) // 1000 / 1000
         history = self._histories[campaign_id]
         history.append(when, campaign)
         old = view.campaign
