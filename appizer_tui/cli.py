@@ -1,9 +1,9 @@
 """The `appizer-tui` command.
 
 A bare `appizer-tui [OPTIONS] [CAMPAIGN_ID]...` opens the live viewer (or, when stdout is not a
-terminal, behaves like `watch`); the subcommands are `status`, `watch`, `export`, `sim`, `history` and `replay`. Heavy
-modules (Textual, the simulator's web stack) are imported only by the commands that need them, so
-`--version`, `status` and `export` start fast.
+terminal, behaves like `watch`); the subcommands are `status`, `watch`, `export`, `sim`,
+`history` and `replay`. Heavy modules (Textual, the simulator's web stack) are imported only by
+the commands that need them, so `--version`, `status` and `export` start fast.
 """
 
 from __future__ import annotations

@@ -54,6 +54,8 @@ def start_recording(
         wall=wall,
     ).start()
     key = settings.api_key
-    recorder = Recorder(store, writer, settings.base_url, wall=wall, redact=key_redactor(lambda: key))
+    recorder = Recorder(
+        store, writer, settings.base_url, wall=wall, redact=key_redactor(lambda: key)
+    )
     recorder.attach()
     return RecordingHandle(writer, recorder)

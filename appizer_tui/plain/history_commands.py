@@ -43,12 +43,14 @@ def _reader(settings: Settings) -> Any:
         raise AssertionError("unreachable") from None
 
 
-class _Time(click.ParamType):
+class _Time(click.ParamType):  # type: ignore[type-arg]
     """An ISO 8601 time (local time when no zone is given) or Unix seconds."""
 
     name = "TIME"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
         if isinstance(value, float):
             return value
         text = str(value).strip()
@@ -162,4 +164,8 @@ def replay_command(
         return
     from appizer_tui.replay_viewer import run_replay_viewer
 
-    sys.exit(run_replay_viewer(settings, recording, start=position, speed=1.0 if speed is None else speed))
+    sys.exit(
+        run_replay_viewer(
+            settings, recording, start=position, speed=1.0 if speed is None else speed
+        )
+    )
