@@ -1,7 +1,7 @@
 """Wiring the history (`appizer_tui.history`) to the front ends that poll: the viewer and `watch`.
 
 `start_recording` starts a HistoryWriter and a Recorder on a store when the settings allow it
-(not `--no-history`, not `--no-persist`) and returns a `Recording` handle whose `close()`
+(not `--no-history`, `--no-persist` nor `--demo`) and returns a `Recording` handle whose `close()`
 detaches and flushes. The writer's one warning (the file is read-only, corrupt, locked...) goes
 to `on_warning`, called from the writer's thread: front ends hand it on thread-safely.
 """
@@ -19,8 +19,9 @@ from appizer_tui.state.store import CampaignStore
 
 
 def history_enabled(settings: Settings) -> bool:
-    """True when polls should be recorded (and the viewer may start from the file)."""
-    return not (settings.no_history or settings.no_persist)
+    """True when polls should be recorded (and the viewer may start from the file). The demo
+    never writes the user's files."""
+    return not (settings.no_history or settings.no_persist or settings.demo)
 
 
 @dataclass

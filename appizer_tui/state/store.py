@@ -216,6 +216,26 @@ class CampaignStore:
             self._emit_if_watched(CampaignFinished(campaign_id, campaign.status))
         return view
 
+    def seed_recorded(self, campaign_id: str, campaign: Campaign, *, at: float) -> bool:
+        """Show `campaign`, recorded at wall time `at`, as the campaign's figures until its first
+        poll answers (the viewer starting from the history file): the view is marked `recorded`,
+        its metrics come from its history (which the caller has loaded, see `history()`), and
+        nothing about polling changes. False (and nothing done) once a poll has answered or for
+        an id not watched."""
+        view = self._views.get(campaign_id)
+        if view is None or view.polls > 0 or view.campaign is not None:
+            return False
+        throughput = self._histories[campaign_id].latest_throughput()
+        self._views[campaign_id] = replace(
+            view,
+            campaign=campaign,
+            last_success_at=at,
+            metrics=compute_metrics(campaign, throughput),
+            recorded=True,
+        )
+        self._emit(CampaignUpdated(campaign_id, changed=True))
+        return True
+
     def _emit_if_watched(self, event: CampaignFinished) -> None:
         # A listener may have removed the campaign while handling the update.
         if event.campaign_id in self._views:
