@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -66,6 +66,7 @@ class AppizerApp(App[int]):
         poller: Poller,
         clock: Clock,
         options: ViewerOptions,
+        replay_label: Callable[[float], str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -80,6 +81,7 @@ class AppizerApp(App[int]):
             demo=options.demo,
             key_masked=options.key_masked,
             time_mode=options.time_mode,
+            replay_label=replay_label,
         )
         self.controller = Controller(store, poller, self.presenter, options)
         self.engine_error: str | None = None
