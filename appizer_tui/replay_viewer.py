@@ -142,8 +142,11 @@ def run_replay_viewer(
     settings: Settings, recording: Recording, *, start: float, speed: float
 ) -> int:
     """The viewer over `recording` from `start` at `speed`; its exit code."""
-    from appizer_tui.ui.options import ViewerOptions
-    from appizer_tui.ui.replay_app import ReplayApp
+    from appizer_tui._startup import gc_paused
+
+    with gc_paused():
+        from appizer_tui.ui.options import ViewerOptions
+        from appizer_tui.ui.replay_app import ReplayApp
 
     options = ViewerOptions(
         base_url=settings.base_url,
