@@ -43,6 +43,7 @@ class ReplayEngine:
         self.start = recording.start or clock.wall()
         self.end = recording.end or self.start
         self.say = say
+        self.recording = recording
         self.source = ReplaySource(store, clock, recording)
         self._moved = asyncio.Event()
         self._stopped = False
@@ -93,6 +94,10 @@ class ReplayEngine:
         """The header's text: the replay clock and the speed."""
         speed = "max" if self.clock.speed == 0 else f"{self.clock.speed:g}x"
         return f"{format_clock_time(now)} \u00b7 {speed}"
+
+    def prepare(self) -> None:
+        """Decode every sample now (`Recording.prepare`; the viewer runs it in a thread)."""
+        self.recording.prepare()
 
     def _seek(self, position: float) -> None:
         self.source.seek(min(self.end, max(self.start, position)))
@@ -168,10 +173,7 @@ def run_replay_viewer(
 
         engine = ReplayEngine(store, clock, recording, say=say)
         app = ReplayApp(store=store, engine=engine, clock=clock, options=options)
-        # Decoding every sample can wait until the first frame is out.
-        prepared = asyncio.get_running_loop().run_in_executor(None, recording.prepare)
         code = await app.run_async()
-        await prepared
         return code if isinstance(code, int) else 0
 
     try:

@@ -41,6 +41,9 @@ class ReplayControls(Protocol):
     def label(self, now: float) -> str:
         """The header's replay text at replay time `now`."""
 
+    def prepare(self) -> None:
+        """Decode the whole recording, so that seeks are fast (blocking: run in a thread)."""
+
 
 class ReplayApp(AppizerApp):
     """AppizerApp over a recording; `engine` is the stand-in the Controller drives."""
@@ -77,6 +80,18 @@ class ReplayApp(AppizerApp):
         )
         self.replay = engine
         self.title = "appizer-tui replay"
+
+    def on_mount(self) -> None:
+        # (Textual calls AppizerApp.on_mount too: each class's handler in the MRO runs.)
+        # Decoding every sample waits for the first frame, then runs in a thread.
+        self.call_after_refresh(
+            self.run_worker,
+            self.replay.prepare,
+            thread=True,
+            name="replay-prepare",
+            group="replay",
+            exit_on_error=False,
+        )
 
     def _moved(self) -> None:
         self.presenter.wake()
