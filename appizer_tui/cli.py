@@ -21,8 +21,8 @@ _LAZY_COMMANDS = {
     "watch": "appizer_tui.plain.commands:watch_command",
     "export": "appizer_tui.plain.commands:export_command",
     "sim": "appizer_tui.sim.command:sim_command",
-    "history": "appizer_tui.plain.history_commands:history_command",
-    "replay": "appizer_tui.plain.history_commands:replay_command",
+    "history": "appizer_tui.history_cli:history_command",
+    "replay": "appizer_tui.history_cli:replay_command",
 }
 """Commands whose modules are imported only to run them or to list them in --help (click's
 "lazily loading subcommands" pattern), so the viewer never imports `watch`'s or `sim`'s."""
