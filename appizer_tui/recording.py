@@ -8,6 +8,7 @@ to `on_warning`, called from the writer's thread: front ends hand it on thread-s
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ def start_recording(
     `history_days` in the writer's thread); None when history is off."""
     if not history_enabled(settings):
         return None
+    # The user state folder may not exist yet (a first run); if it cannot be made, the writer
+    # says why once.
+    with contextlib.suppress(OSError):
+        settings.history_file.parent.mkdir(parents=True, exist_ok=True)
     writer = HistoryWriter(
         settings.history_file,
         on_warning=on_warning,

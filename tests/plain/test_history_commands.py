@@ -111,3 +111,15 @@ def test_export_offline_falls_back_on_the_last_recorded_sample(
     assert row["sent"] == last["campaign"]["stats"]["sent"]
     assert row["status"] == last["campaign"]["status"]
     assert "offline, recorded at" in offline.stderr
+
+
+def test_watch_records_to_the_default_file_on_a_first_run(
+    serve: Callable[..., RunningServer], env: dict[str, str], tmp_path: Path
+) -> None:
+    server = serve(*FAST, speed=10.0)
+    live = run(["watch", *against(server), "--interval", "1", "camp_ok"], env)
+    assert live.returncode == 0, live.stderr
+    assert "not recorded" not in live.stderr
+    assert (tmp_path / "state" / "appizer-tui" / "history.sqlite3").is_file()
+    listed = run(["history", "--base-url", server.base_url], env)
+    assert listed.returncode == 0 and "camp_ok" in listed.stdout, listed.stderr
