@@ -1,9 +1,9 @@
 """The `appizer-tui` command.
 
 A bare `appizer-tui [OPTIONS] [CAMPAIGN_ID]...` opens the live viewer (or, when stdout is not a
-terminal, behaves like `watch`); the subcommands are `status`, `watch`, `export` and `sim`. Heavy
-modules (Textual, the simulator's web stack) are imported only by the commands that need them, so
-`--version`, `status` and `export` start fast.
+terminal, behaves like `watch`); the subcommands are `status`, `watch`, `export`, `sim`,
+`history` and `replay`. Heavy modules (Textual, the simulator's web stack) are imported only by
+the commands that need them, so `--version`, `status` and `export` start fast.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ _LAZY_COMMANDS = {
     "watch": "appizer_tui.plain.commands:watch_command",
     "export": "appizer_tui.plain.commands:export_command",
     "sim": "appizer_tui.sim.command:sim_command",
+    "history": "appizer_tui.history_cli:history_command",
+    "replay": "appizer_tui.history_cli:replay_command",
 }
 """Commands whose modules are imported only to run them or to list them in --help (click's
 "lazily loading subcommands" pattern), so the viewer never imports `watch`'s or `sim`'s."""

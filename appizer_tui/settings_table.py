@@ -37,11 +37,20 @@ APP_NAME = "appizer-tui"
 ALL_COMMANDS = frozenset({"view", "status", "watch", "export"})
 POLLING_COMMANDS = frozenset({"view", "watch"})
 VIEWER = frozenset({"view"})
+HISTORY_COMMANDS = frozenset({"view", "watch", "export", "history", "replay"})
+"""The commands that read or write the history file."""
+RECORDING_COMMANDS = frozenset({"view", "watch", "export"})
+"""The commands that may write a file (`--no-persist`, `--no-history`)."""
 
 
 def default_watchlist_path() -> Path:
     """Where the viewer keeps the watched campaign ids."""
     return platformdirs.user_state_path(APP_NAME) / "watchlist.json"
+
+
+def default_history_path() -> Path:
+    """Where every poll is recorded (see `appizer_tui.history`)."""
+    return platformdirs.user_state_path(APP_NAME) / "history.sqlite3"
 
 
 Check = Callable[[Any, Mapping[str, Any]], Any]
@@ -110,6 +119,12 @@ def _base_url(value: Any, others: Mapping[str, Any]) -> str:
     return check_base_url(value, insecure=bool(others.get("insecure")))
 
 
+def _days(value: Any, _: Mapping[str, Any]) -> float:
+    if not 0 < value <= 36_500:
+        raise ValueError(f"must be more than 0 and at most 36500, not {value:g}")
+    return float(value)
+
+
 def _path(value: Any, _: Mapping[str, Any]) -> Path:
     return Path(value).expanduser()
 
@@ -140,6 +155,7 @@ SETTINGS: tuple[Setting, ...] = (
         default=DEFAULT_BASE_URL,
         env="APPIZER_BASE_URL",
         check=_base_url,
+        commands=ALL_COMMANDS | HISTORY_COMMANDS,
         metavar="URL",
     ),
     Setting(
@@ -150,6 +166,7 @@ SETTINGS: tuple[Setting, ...] = (
         kind=bool,
         default=False,
         in_file=False,
+        commands=ALL_COMMANDS | HISTORY_COMMANDS,
     ),
     Setting(
         "demo",
@@ -220,12 +237,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "no_persist",
         "--no-persist",
-        "Neither read nor write the watchlist file.",
-        "no watchlist file",
+        "Write no file: neither the watchlist nor the history.",
+        "no watchlist or history writes",
         kind=bool,
         default=False,
         in_file=False,
-        commands=VIEWER,
+        commands=RECORDING_COMMANDS,
     ),
     Setting(
         "export_dir",
@@ -250,6 +267,39 @@ SETTINGS: tuple[Setting, ...] = (
         commands=POLLING_COMMANDS,
         metavar="URL",
         key="redis_url",
+    ),
+    Setting(
+        "history_file",
+        "--history-file",
+        "History file: every poll recorded, for restarts, `replay` and `export --history`.",
+        "history file",
+        default=default_history_path,
+        default_text="`<user state dir>/appizer-tui/history.sqlite3`",
+        check=_path,
+        commands=HISTORY_COMMANDS,
+        metavar="PATH",
+    ),
+    Setting(
+        "no_history",
+        "--no-history",
+        "Neither read nor write the history file.",
+        "no history",
+        kind=bool,
+        default=False,
+        in_file=False,
+        commands=RECORDING_COMMANDS,
+    ),
+    Setting(
+        "history_days",
+        "--history-days",
+        "Days of history kept; older samples are pruned at start.",
+        "history retention",
+        kind=float,
+        default=30.0,
+        default_text="30 days",
+        check=_days,
+        commands=HISTORY_COMMANDS,
+        metavar="DAYS",
     ),
 )
 """The settings, in --help order."""
@@ -281,6 +331,9 @@ class Settings(NamedTuple):
     no_persist: bool
     export_dir: Path
     redis_url: RedisUrl | None
+    history_file: Path
+    no_history: bool
+    history_days: float
 
 
 def configuration_table() -> str:

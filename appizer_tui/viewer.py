@@ -94,18 +94,64 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
             startup_warning=warning,
         )
         app = AppizerApp(store=store, poller=poller, clock=clock, options=options)
+        recording = _start_history(app, store, settings, all_ids)
         remove_signal_handlers = _quit_on_signals(app, lambda: app.controller.flush(store.ids()))
         try:
             code = await app.run_async()
         finally:
             remove_signal_handlers()
             await client.aclose()
+            if recording is not None:
+                recording.close()
         return code if isinstance(code, int) else 0
 
     try:
         return asyncio.run(run())
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def _start_history(app: Any, store: Any, settings: Any, ids: list[str]) -> Any:
+    """Record the store's polls (None when history is off), and show each campaign's recorded
+    figures and series until its first poll answers: read in a thread, so the first frame never
+    waits for the file. The writer's one warning becomes a toast."""
+    import asyncio
+    import contextlib
+
+    from appizer_tui.polling.resume import read_for_resume, seed_store
+    from appizer_tui.recording import history_enabled, start_recording
+    from appizer_tui.safe_text import safe_text
+
+    if not history_enabled(settings):
+        return None
+
+    def warn(text: str) -> None:  # from the writer's thread
+        with contextlib.suppress(RuntimeError):  # the viewer has already gone
+            app.call_from_thread(
+                app.notify,
+                safe_text(text, max_length=500),
+                title="History",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    async def resume() -> None:
+        found = await asyncio.to_thread(
+            read_for_resume, settings.history_file, settings.base_url, ids
+        )
+        if found is not None:
+            seed_store(store, found)
+
+    task = asyncio.get_running_loop().create_task(resume(), name="history-resume")
+    handle = start_recording(store, settings, on_warning=warn)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return handle
+
+
+_background: set[Any] = set()
+"""Tasks started here, kept referenced until done (asyncio holds only weak references)."""
 
 
 def _quit_on_signals(app: Any, save: Any) -> Any:

@@ -43,6 +43,7 @@ BENCHMARKS = (
     "bench_requests",
     "bench_team",
     "bench_history",
+    "bench_replay",
 )
 ACCEPTS_FULL = {"bench_cpu_full_budget", "bench_requests"}
 TIMEOUT = 45 * 60.0

@@ -205,8 +205,10 @@ def decode(campaign_id: str, value: bytes | Row) -> Campaign:
 
 
 def to_ms(wall: float) -> int:
-    """Wall seconds as the integer milliseconds the tables keep."""
-    return round(wall * 1000)
+    """Wall seconds as the integer milliseconds the tables keep: truncated after rounding to
+    microseconds, as `datetime` (and so `iso_time`) does, so a recorded time prints as the
+    live one did."""
+    return round(wall * 1_000_000) // 1000
 
 
 def from_ms(ms: int) -> float:

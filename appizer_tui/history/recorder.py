@@ -76,10 +76,13 @@ class Recorder:
         return self.detach
 
     def detach(self) -> None:
-        """Stop recording (what was queued is still written by the writer)."""
+        """Stop recording (what was queued is still written by the writer). A global condition
+        still open (offline, 429, auth) is recorded as cleared: the next session starts knowing
+        nothing of it, and a replay must not show it lasting across that session."""
         if self._detach is not None:
             self._detach()
             self._detach = None
+            self._global_changed(GlobalState(budget=self._global.budget))
 
     def on_event(self, event: StoreEvent) -> None:
         """The store listener."""

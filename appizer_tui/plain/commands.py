@@ -46,6 +46,15 @@ def watch_main(
     settings = conn.settings
     clock = SystemClock()
 
+    def record(store: Any) -> Any:
+        from appizer_tui.recording import start_recording
+
+        def warn(text: str) -> None:
+            click.echo(f"appizer-tui: {safe_text(text)}", err=True)
+
+        handle = start_recording(store, settings, on_warning=warn, wall=clock.wall)
+        return handle.close if handle is not None else (lambda: None)
+
     async def run() -> int:
         client = conn.make_client(wall_clock=clock.wall)
         try:
@@ -60,6 +69,7 @@ def watch_main(
                 budget_share=settings.budget_share,
                 clock=clock,
                 redis_url=settings.redis_url,
+                record=record,
             )
         finally:
             await client.aclose()
@@ -174,8 +184,9 @@ a formula.
 
 --history writes sample rows (campaign_id, time, total_recipients, sent, delivered, opened,
 clicked, failed, progress, delivery_rate, open_rate, click_rate, failure_rate, throughput), the
-layout the viewer's `e` key uses for a campaign's history. A one-shot export has one sample per
-campaign; to record a series from a script, use `watch --format jsonl`.
+layout the viewer's `e` key uses for a campaign's history: every sample the history file holds
+for the base URL, read without a request (no key needed). --offline: when the API cannot be
+reached, export each campaign's last recorded sample instead.
 
 Writes to stdout unless --output is given. A file is written atomically and an existing file is
 never replaced unless --force is given. Campaigns that cannot be fetched are reported on stderr
@@ -205,6 +216,9 @@ Exit status:
 )
 @click.option("--history", is_flag=True, help="Write sampled history rows (see below).")
 @click.option(
+    "--offline", is_flag=True, help="Fall back on the last recorded sample when unreachable."
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -217,12 +231,13 @@ def export_command(
     campaign_ids: tuple[str, ...],
     fmt: str,
     history: bool,
+    offline: bool,
     output: Path | None,
     force: bool,
     **settings: Any,
 ) -> None:
     """See _EXPORT_HELP."""
-    from appizer_tui.plain.export_cli import run_export
+    from appizer_tui.plain.export_cli import run_export, run_history_export
 
     ids = parse_campaign_ids(campaign_ids)
     if output is not None and output.exists() and not force:
@@ -233,10 +248,13 @@ def export_command(
             err=True,
         )
         sys.exit(EXIT_USAGE)
+    if history:
+        prepare_streams()
+        sys.exit(run_history_export(settings, ids, fmt=fmt, output=output, force=force))
     with open_connection(**settings) as conn:
         ids = ids or list(conn.demo_ids)
         if not ids:
             raise click.UsageError("give at least one CAMPAIGN_ID")
         prepare_streams()
-        code = run_export(conn, ids, fmt=fmt, history=history, output=output, force=force)
+        code = run_export(conn, ids, fmt=fmt, offline=offline, output=output, force=force)
     sys.exit(code)

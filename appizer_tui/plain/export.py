@@ -9,30 +9,8 @@ from collections.abc import Callable, Sequence
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.errors import AppizerError
 from appizer_tui.api.models import Campaign
-from appizer_tui.state.export import Record, campaign_record, history_records
+from appizer_tui.state.export import Record, campaign_record
 from appizer_tui.state.metrics import compute_metrics
-
-
-def single_sample_history(campaign: Campaign, fetched_at: float) -> list[Record]:
-    """The history a one-shot fetch has: one sample, the same columns as the viewer's."""
-    metrics = compute_metrics(campaign)
-    stats = campaign.stats
-    values: dict[str, float | None] = {
-        "total_recipients": stats.total_recipients,
-        "sent": stats.sent,
-        "delivered": stats.delivered,
-        "opened": stats.opened,
-        "clicked": stats.clicked,
-        "failed": stats.failed,
-        "progress": metrics.progress,
-        "delivery_rate": metrics.delivery_rate,
-        "open_rate": metrics.open_rate,
-        "click_rate": metrics.click_rate,
-        "failure_rate": metrics.failure_rate,
-        "throughput": metrics.throughput,
-    }
-    return history_records(campaign.campaign_id, [fetched_at], {k: [v] for k, v in values.items()})
-
 
 FetchOutcome = tuple[str, Campaign | AppizerError, float]
 
@@ -53,14 +31,11 @@ async def fetch_once(
     return list(await asyncio.gather(*(one(cid) for cid in campaign_ids)))
 
 
-def fetched_records(outcomes: Sequence[FetchOutcome], *, history: bool) -> list[Record]:
+def fetched_records(outcomes: Sequence[FetchOutcome]) -> list[Record]:
     """Rows for the campaigns that were fetched (errors are reported by the caller)."""
     records: list[Record] = []
     for _, result, at in outcomes:
         if isinstance(result, AppizerError):
             continue
-        if history:
-            records += single_sample_history(result, at)
-        else:
-            records.append(campaign_record(result, compute_metrics(result), at))
+        records.append(campaign_record(result, compute_metrics(result), at))
     return records

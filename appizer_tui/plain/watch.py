@@ -164,7 +164,8 @@ class WatchSession:
         view = self.store.get(campaign_id)
         if view is not None and view.campaign is not None:
             now = self._now()
-            self.printer.update(view, now)
+            # Stamped with the time fetched, so a replay of the recording prints the same.
+            self.printer.update(view, view.last_success_at or now)
             for alert in self.rules.evaluate([view], self.store.global_state(), now):
                 self.printer.alert(alert, now)
 
@@ -179,7 +180,7 @@ class WatchSession:
         elif view.campaign is not None and view.campaign.status.is_terminal:
             if campaign_id not in self._reported_terminal:
                 self._reported_terminal.add(campaign_id)
-                self.printer.terminal(view, self._now())
+                self.printer.terminal(view, view.last_success_at or self._now())
         else:
             return
         self.finished_ids.add(campaign_id)
@@ -283,6 +284,7 @@ async def run_watch(
     time_mode: str = "local",
     alert_failure_rate: float = DEFAULT_FAILURE_RATE_THRESHOLD,
     redis_url: RedisUrl | None = None,
+    record: Callable[[CampaignStore], Callable[[], None]] | None = None,
 ) -> int:
     """Watch `campaign_ids` (already validated) until each is finished or not found, the
     `timeout_seconds` pass, a signal arrives or the key is refused; return the exit status.
@@ -292,6 +294,8 @@ async def run_watch(
     `handle_signals` installs SIGINT/SIGTERM/SIGHUP handlers on the running loop;
     `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts);
     `redis_url` joins the team on that Redis (`appizer_tui.team`) instead of polling alone.
+    `record`, given the store, starts recording it and returns the function that stops (and
+    flushes) the recording, called when the run ends.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown watch format {fmt!r}")
@@ -330,6 +334,7 @@ async def run_watch(
         store, ids, printer, clock, RuleEngine.failure_rate(alert_failure_rate)
     )
     unsubscribe = store.subscribe(session.on_event)
+    stop_recording = record(store) if record is not None else (lambda: None)
     noun = "campaign" if len(ids) == 1 else "campaigns"
     session.guarded(
         lambda: printer.notice(
@@ -345,6 +350,7 @@ async def run_watch(
     finally:
         unsubscribe()
         remove_signals()
+        stop_recording()
 
 
 async def _wait_for_end(

@@ -253,10 +253,11 @@ class ReplaySource:
             return
         history = self._store.history(cid)
         first_run = max(0, last_run - history.capacity - 1)
-        times, runs = _points(track, first_run, last_run, position_ms)
+        times, runs = track_points(track, first_run, last_run, position_ms)
         # Room for the last two polls, so that recording them thins nothing.
         keep = max(0, min(len(times) - 2, history.capacity - 2))
-        _load(history, track, times[len(times) - 2 - keep : -2], runs[len(runs) - 2 - keep : -2])
+        older = slice(len(times) - 2 - keep, -2)
+        load_track(history, track, times[older], runs[older])
         for at, run in zip(times[-2:], runs[-2:], strict=True):
             self._success(track, run, at)
         errors = self._campaign_errors.get(cid, [])
@@ -275,7 +276,7 @@ class ReplaySource:
         return state
 
 
-def _points(
+def track_points(
     track: CampaignTrack, first_run: int, last_run: int, position_ms: int
 ) -> tuple[list[float], list[int]]:
     """(wall times, runs) of the polls from `first_run` to `last_run` done by `position_ms`:
@@ -294,7 +295,7 @@ def _points(
     return times, runs
 
 
-def _load(history: History, track: CampaignTrack, times: list[float], runs: list[int]) -> None:
+def load_track(history: History, track: CampaignTrack, times: list[float], runs: list[int]) -> None:
     """Fill `history` with the polls at `times` of `runs` (ascending) in one call."""
     if not runs:
         history.load(times, {name: [] for name in COUNTERS}, {name: [] for name in RATES})

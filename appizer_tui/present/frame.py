@@ -28,6 +28,8 @@ class HeaderState(msgspec.Struct, frozen=True):
     key_masked: str | None
     paused: bool
     campaigns: int
+    replay: str | None = None
+    """In a replay, the replay clock and speed ("10:42:05 · 4x", "... · paused"); else None."""
 
 
 Severity = Literal["information", "warning", "error"]

@@ -51,7 +51,8 @@ class Presenter:
 
     `rules` decides alerts (default: the failure rate at its default threshold). The header's
     fixed parts (`base_url`, `demo`, `key_masked`) and the timestamp mode start as given and
-    change through `set_key_masked` and `set_time_mode`."""
+    change through `set_key_masked` and `set_time_mode`. In a replay, `replay_label` gives the
+    header's replay clock text for the frame's time (the replay clock's position)."""
 
     def __init__(
         self,
@@ -63,6 +64,7 @@ class Presenter:
         demo: bool = False,
         key_masked: str | None = None,
         time_mode: str = "relative",
+        replay_label: Callable[[float], str] | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -73,6 +75,8 @@ class Presenter:
         self._demo = demo
         self._key_masked = key_masked
         self._time_mode = time_mode
+        self._replay_label = replay_label
+        """In a replay: the header's replay clock text at a given (replay) time."""
         self._selected: str | None = None
         self._engine_failure: str | None = None
         self._team = ""
@@ -313,6 +317,7 @@ class Presenter:
                 key_masked=self._key_masked,
                 paused=state.paused,
                 campaigns=len(ids),
+                replay=self._replay_label(now) if self._replay_label is not None else None,
             ),
             status=self._status(state, now, previous),
             banners=global_lines(state, now, self._engine_failure),

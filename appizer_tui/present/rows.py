@@ -104,6 +104,8 @@ def age_text(view: CampaignView, now: float) -> str:
     exact figure, and a column of counters changing every second is noise (and bandwidth)."""
     if view.last_success_at is None:
         return fmt.MISSING
+    if view.recorded:  # from the history file, until the first poll answers
+        return "rec" + fmt.format_duration_short(now - view.last_success_at)  # fits AGE: "rec11s"
     if view.phase is Phase.DONE:
         return "final"
     if view.is_stale(now):

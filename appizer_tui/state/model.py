@@ -99,6 +99,8 @@ class CampaignView(msgspec.Struct, frozen=True):
     metrics: Metrics = msgspec.field(default_factory=Metrics)
     added_at: float = 0.0
     """Wall time the campaign was added to the store."""
+    recorded: bool = False
+    """True while `campaign` comes from the history file (a restart), until a poll answers."""
 
     @property
     def not_visible_yet(self) -> bool:

@@ -187,7 +187,8 @@ class CampaignStore:
         view = self._views.get(campaign_id)
         if view is None:
             return None
-        when = self._wall() if at is None else at
+        # Kept to the millisecond, as the history file keeps it: a replay computes the same rates.
+        when = round((self._wall() if at is None else at) * 1_000_000) // 1000 / 1000
         history = self._histories[campaign_id]
         history.append(when, campaign)
         old = view.campaign
@@ -214,6 +215,26 @@ class CampaignStore:
         if campaign.status.is_terminal and (old is None or not old.status.is_terminal):
             self._emit_if_watched(CampaignFinished(campaign_id, campaign.status))
         return view
+
+    def seed_recorded(self, campaign_id: str, campaign: Campaign, *, at: float) -> bool:
+        """Show `campaign`, recorded at wall time `at`, as the campaign's figures until its first
+        poll answers (the viewer starting from the history file): the view is marked `recorded`,
+        its metrics come from its history (which the caller has loaded, see `history()`), and
+        nothing about polling changes. False (and nothing done) once a poll has answered or for
+        an id not watched."""
+        view = self._views.get(campaign_id)
+        if view is None or view.polls > 0 or view.campaign is not None:
+            return False
+        throughput = self._histories[campaign_id].latest_throughput()
+        self._views[campaign_id] = replace(
+            view,
+            campaign=campaign,
+            last_success_at=at,
+            metrics=compute_metrics(campaign, throughput),
+            recorded=True,
+        )
+        self._emit(CampaignUpdated(campaign_id, changed=True))
+        return True
 
     def _emit_if_watched(self, event: CampaignFinished) -> None:
         # A listener may have removed the campaign while handling the update.

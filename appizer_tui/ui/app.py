@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -68,6 +68,7 @@ class AppizerApp(App[int]):
         poller: Poller | TeamMember,
         clock: Clock,
         options: ViewerOptions,
+        replay_label: Callable[[float], str] | None = None,
     ) -> None:
         """`poller` is the engine: a `Poller`, or with `--redis` a `TeamMember` (whose state the
         status line then shows)."""
@@ -84,6 +85,7 @@ class AppizerApp(App[int]):
             demo=options.demo,
             key_masked=options.key_masked,
             time_mode=options.time_mode,
+            replay_label=replay_label,
         )
         if isinstance(poller, TeamMember):
             poller.set_status_listener(lambda status: self.presenter.set_team(status.text))

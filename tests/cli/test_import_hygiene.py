@@ -170,6 +170,11 @@ SHARED = {"appizer_tui", "appizer_tui.safe_text", "appizer_tui.files"}
 ALLOWED = {
     ("plain", "cli_common"),  # the `watch` and `export` click commands share the CLI's helpers
     ("ui/screenshots.py", "sim"),  # the screenshot tool drives the simulator (`make screenshots`)
+    # `watch` records its polls, and `export --history/--offline` reads the history file without
+    # a key: both need the resolved settings (history file, retention), not just a connection.
+    ("plain", "recording"),
+    ("plain", "settings_table"),
+    ("plain/export_cli.py", "config"),
 }
 
 

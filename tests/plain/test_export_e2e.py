@@ -18,7 +18,7 @@ from plain_helpers import ManualClock, against, run
 
 from appizer_tui.sim.scenarios import CampaignSpec, demo_scenario
 from appizer_tui.sim.server import RunningServer
-from appizer_tui.state.export import CAMPAIGN_COLUMNS, HISTORY_COLUMNS
+from appizer_tui.state.export import CAMPAIGN_COLUMNS
 
 # Ids a server can really send back, that a spreadsheet would run as formulas.
 HOSTILE = ("=1+2", "@SUM(A1)", "-2+3", "+cmd|calc")
@@ -131,20 +131,16 @@ def test_an_auth_error_writes_no_file(
     assert not target.exists()
 
 
-def test_history_writes_the_sample_rows(server: RunningServer, env: dict[str, str]) -> None:
-    result = run(["export", *against(server), "--history", "camp_done", "camp_send"], env)
-    assert result.returncode == 0, result.stderr
-    reader = csv.DictReader(io.StringIO(result.stdout, newline=""))
-    assert tuple(reader.fieldnames or ()) == HISTORY_COLUMNS
-    rows = list(reader)
-    assert [r["campaign_id"] for r in rows] == ["camp_done", "camp_send"]
-    for row in rows:
-        stats = _truth(server, row["campaign_id"])["stats"]
-        assert int(row["sent"]) == stats["sent"] and int(row["failed"]) == stats["failed"]
-        assert float(row["progress"]) == pytest.approx(
-            (stats["sent"] + stats["failed"]) / stats["total_recipients"]
-        )
-        assert row["throughput"] == ""  # one sample has no rate
+def test_history_reads_the_history_file_and_never_requests(
+    server: RunningServer, env: dict[str, str], tmp_path: Path
+) -> None:
+    # (The rows themselves: tests/plain/test_history_commands.py, after a recorded `watch`.)
+    missing = tmp_path / "none.sqlite3"
+    flags = [*against(server), "--history-file", str(missing)]
+    result = run(["export", *flags, "--history", "camp_done"], env)
+    assert result.returncode == 1
+    assert "no history file" in result.stderr and not missing.exists()
+    assert server.simulator.requests_served == 0
 
 
 def test_demo_exports_the_demo_campaigns(env: dict[str, str]) -> None:

@@ -1,4 +1,5 @@
-"""The top line: the tool's name, DEMO and the base URL in demo mode, the masked key, PAUSED.
+"""The top line: the tool's name, DEMO, REPLAY and the replay clock, the base URL, the masked
+key, PAUSED.
 
 Textual's Header is not used: its clock reads the wall time (bad for reproducible screenshots)
 and repaints every second for nothing.
@@ -27,6 +28,8 @@ class AppHeader(Section[HeaderState]):
         parts: list[str | tuple[str, str]] = [(" appizer-tui ", "bold reverse $text-primary")]
         if props.demo:
             parts += [" ", (" DEMO ", "bold reverse $text-warning")]
+        if props.replay is not None:
+            parts += [" ", (" REPLAY ", "bold reverse $text-accent"), " ", (props.replay, "bold")]
         parts += [" ", (safe_text(props.base_url, max_length=120), "$text-muted")]
         if props.paused:
             parts += [" ", (" PAUSED ", "bold reverse $text-error")]

@@ -55,7 +55,9 @@ def header_props(view: CampaignView, now: float, time_mode: str = "relative") ->
     else:
         age = fmt.format_age(now - view.last_success_at)
         short_age = fmt.format_duration_short(now - view.last_success_at)
-        if view.phase is Phase.DONE:
+        if view.recorded:
+            freshness, short = f"recorded {age} \u00b7 waiting for a poll", f"rec {short_age}"
+        elif view.phase is Phase.DONE:
             freshness, short = f"final \u00b7 {age}", "final"
         elif stale:
             freshness, short = f"STALE \u00b7 {age}", f"STALE {short_age}"
