@@ -21,6 +21,7 @@ _LAZY_COMMANDS = {
     "watch": "appizer_tui.plain.commands:watch_command",
     "export": "appizer_tui.plain.commands:export_command",
     "sim": "appizer_tui.sim.command:sim_command",
+    "alerts": "appizer_tui.alerts.command:alerts_command",
 }
 """Commands whose modules are imported only to run them or to list them in --help (click's
 "lazily loading subcommands" pattern), so the viewer never imports `watch`'s or `sim`'s."""

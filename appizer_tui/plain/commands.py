@@ -18,6 +18,7 @@ from appizer_tui.cli_common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     Connection,
+    alert_config,
     open_connection,
     options_for,
     parse_campaign_ids,
@@ -40,14 +41,22 @@ def watch_main(
     and return its exit status. Blocks; owns its event loop and its client."""
     import asyncio
 
+    from appizer_tui.alerts.channels import AlertChannels
+    from appizer_tui.plain.terminal import terminal_writer
     from appizer_tui.plain.watch import SIGPIPE_EXIT, run_watch
     from appizer_tui.polling.clock import SystemClock
 
     settings = conn.settings
     clock = SystemClock()
 
+    def hook_problem(text: str) -> None:
+        click.echo(f"appizer-tui: {text}", err=True)
+
     async def run() -> int:
         client = conn.make_client(wall_clock=clock.wall)
+        channels = AlertChannels.configured(
+            settings.notify, settings.on_alert, terminal_writer(), on_problem=hook_problem
+        )
         try:
             return await run_watch(
                 client,
@@ -59,6 +68,8 @@ def watch_main(
                 max_rpm=settings.max_rpm,
                 budget_share=settings.budget_share,
                 clock=clock,
+                alert_config=alert_config(settings),
+                channels=channels,
             )
         finally:
             await client.aclose()

@@ -20,6 +20,8 @@ class BudgetProps(msgspec.Struct, frozen=True):
     count_429: int
     overrun: str | None
     cadence: str
+    problem: str | None = None
+    """A failing alert channel (the `--on-alert` hook), already made safe; None when fine."""
 
 
 def budget_props(

@@ -12,11 +12,11 @@ import pytest
 # Test modules are imported with importlib (no rootdir on sys.path): make the helpers importable.
 sys.path.insert(0, str(Path(__file__).parent))
 
+from appizer_tui.present.rules import RuleEngine  # noqa: E402
 from present_helpers import Rig  # noqa: E402
 
 from appizer_tui.polling.clock import FakeClock  # noqa: E402
 from appizer_tui.present.presenter import Presenter  # noqa: E402
-from appizer_tui.present.rules import RuleEngine  # noqa: E402
 from appizer_tui.state.store import CampaignStore  # noqa: E402
 
 

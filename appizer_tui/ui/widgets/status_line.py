@@ -31,6 +31,8 @@ class StatusLine(Section[BudgetProps]):
         )
         right_style = "bold $text-error" if props.cadence.startswith("PAUSED") else "$text-muted"
         right = Content.styled(props.cadence + " ", right_style)
+        if props.problem is not None:
+            figures = Content.assemble(figures, " \u00b7 ", (props.problem, "bold $text-warning"))
         if props.overrun is None:
             gap = width - figures.cell_length - right.cell_length
             if gap < 1:
