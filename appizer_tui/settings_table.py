@@ -118,7 +118,9 @@ def _positive(value: Any, _: Mapping[str, Any]) -> float:
 
 
 def _rule_names(value: Any, _: Mapping[str, Any]) -> tuple[str, ...]:
-    from appizer_tui.alerts.alert import RULE_NAMES  # only when a value is checked
+    if not value:
+        return ()
+    from appizer_tui.alerts.alert import RULE_NAMES  # only when there is a name to check
 
     unknown = [name for name in value if name not in RULE_NAMES]
     if unknown:
@@ -248,6 +250,7 @@ SETTINGS: tuple[Setting, ...] = (
         "attempts before rate alerts",
         kind=int,
         default=200,
+        default_text="200",
         check=_at_least_zero,
         commands=POLLING_COMMANDS,
         metavar="N",
