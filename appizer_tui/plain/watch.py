@@ -273,6 +273,19 @@ class WatchSession:
         return result
 
 
+def alert_presenter(
+    session: WatchSession, config: AlertConfig | None, channels: AlertChannels | None
+) -> Presenter:
+    """The viewer's presenter on the session's store, for its alert decisions: every frame's
+    transitions become the session's alert lines (the frames are otherwise unused here).
+    `run()` it as a task; `publish()` once more at the end."""
+    presenter = Presenter(
+        session.store, session.clock, alerts=AlertEngine(config), channels=channels
+    )
+    presenter.subscribe(session.on_frame)
+    return presenter
+
+
 async def run_watch(
     client: AppizerClient,
     campaign_ids: Sequence[str],
@@ -330,9 +343,7 @@ async def run_watch(
         client, store, clock, interval=interval, max_rpm=max_rpm, budget_share=budget_share
     )
     session = WatchSession(store, ids, printer, clock)
-    # The viewer's presenter, for its alert decisions (its frames are otherwise unused here).
-    presenter = Presenter(store, clock, alerts=AlertEngine(alert_config), channels=channels)
-    presenter.subscribe(session.on_frame)
+    presenter = alert_presenter(session, alert_config, channels)
     unsubscribe = store.subscribe(session.on_event)
     noun = "campaign" if len(ids) == 1 else "campaigns"
     session.guarded(
