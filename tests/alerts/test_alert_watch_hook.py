@@ -160,4 +160,4 @@ async def test_hostile_ids_and_texts_reach_the_hook_only_as_inert_json_strings(
         (a.to_dict() for a in sent), key=lambda r: r["rule"]
     )
     assert all(r["campaign_id"].startswith("camp;$(touch PWNED)") for r in recorded)
-    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+    assert not os.path.exists(tmp_path / "PWNED") and not os.path.exists("PWNED")
