@@ -115,6 +115,11 @@ async def test_a_hook_that_sleeps_is_killed_and_polling_stays_on_time(tmp_path: 
     assert problems == ["on-alert hook: killed after 1 s"]
 
 
+def pwned(folder: Path) -> bool:
+    """True when a shell ran the id's `touch PWNED` (in the test's folder or here)."""
+    return (folder / "PWNED").exists() or Path("PWNED").exists()
+
+
 HOSTILE_ID = "camp;$(touch PWNED)`id`|&\x1b]0;title\x07\x1b[2J'\""
 HOSTILE_STATUS = "failed\x1b]777;notify;fake;x\x07 $(rm -rf ~) \u202e"
 
@@ -160,4 +165,4 @@ async def test_hostile_ids_and_texts_reach_the_hook_only_as_inert_json_strings(
         (a.to_dict() for a in sent), key=lambda r: r["rule"]
     )
     assert all(r["campaign_id"].startswith("camp;$(touch PWNED)") for r in recorded)
-    assert not os.path.exists(tmp_path / "PWNED") and not os.path.exists("PWNED")
+    assert not pwned(tmp_path)
