@@ -75,8 +75,13 @@ class AppizerApp(App[int]):
         self.options = options
         # Desktop notifications go through Textual's driver, between its frames; the bell
         # for alarms comes from the frame (`Frame.bell`), so the notifier never rings it.
+        # A failing hook shows in the status line from the next frame, built at once.
         self.alert_channels = AlertChannels.configured(
-            options.notify, options.on_alert, self._write_to_terminal, bell=False
+            options.notify,
+            options.on_alert,
+            self._write_to_terminal,
+            bell=False,
+            on_problem=lambda _: self.presenter.wake(),
         )
         self.presenter = Presenter(
             store,

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from appizer_tui.alerts.alert import Alert
+from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.rules import AlertConfig, AlertEngine
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
 from appizer_tui.plain.watch import WatchSession, alert_presenter
@@ -155,3 +156,27 @@ async def test_a_timed_api_alert_fires_while_nothing_else_changes() -> None:
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_failing_hook_is_said_in_the_status_line_until_a_run_succeeds() -> None:
+    clock = FakeClock()
+    store = CampaignStore(interval=POLL, wall=clock.wall)
+    store.add("hot")
+    channels = AlertChannels.configured("off", "false", None)
+    presenter = Presenter(store, clock, alerts=AlertEngine(CONFIG), channels=channels)
+    frames: list[Frame] = []
+    presenter.subscribe(frames.append)
+    task = asyncio.create_task(presenter.run())
+    await clock.advance(0)
+    try:
+        store.record_success("hot", campaign("hot", 400, 600), at=clock.wall())
+        await clock.advance(POLL)
+        assert [a.rule for f in frames for a in f.alerts] == ["failure_rate"]
+        assert channels.hooks is not None and await channels.hooks.drain(20)
+        presenter.wake()
+        await clock.advance(0)
+        assert frames[-1].status.problem == "on-alert hook: exit status 1"
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await channels.aclose(grace=20)
