@@ -158,7 +158,7 @@ async def test_a_timed_api_alert_fires_while_nothing_else_changes() -> None:
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def test_a_failing_hook_is_said_in_the_status_line_until_a_run_succeeds() -> None:
+async def test_a_failing_hook_is_said_in_the_status_line() -> None:
     clock = FakeClock()
     store = CampaignStore(interval=POLL, wall=clock.wall)
     store.add("hot")
