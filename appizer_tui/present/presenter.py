@@ -21,16 +21,16 @@ from types import MappingProxyType
 
 from msgspec.structs import replace
 
-from appizer_tui.alerts.alert import FAILURE_RATE, NOTICE_RULES, Alert
+from appizer_tui.alerts.alert import FAILURE_RATE, Alert
 from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present import cadence
 from appizer_tui.present.banners import global_lines
-from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Severity, Toast
+from appizer_tui.present.frame import DetailProps, Frame, HeaderState
 from appizer_tui.present.rows import RowProps, changes_with_time, row_props
 from appizer_tui.present.status import BudgetProps, budget_props
-from appizer_tui.safe_text import safe_text
+from appizer_tui.present.toasts import alert_toast
 from appizer_tui.state.events import (
     CampaignAdded,
     CampaignErrored,
@@ -332,7 +332,7 @@ class Presenter:
             offline=state.offline_since is not None,
             auth_error=state.auth_error is not None,
             alerts=alerts,
-            toasts=tuple(_alert_toast(alert) for alert in alerts),
+            toasts=tuple(alert_toast(alert) for alert in alerts),
             bell=any(a.firing and a.severity == "alarm" for a in alerts) or self._take_ring(),
             counting=counting,
         )
@@ -397,24 +397,3 @@ def _global_counting(state: GlobalState, now: float) -> bool:
     return (
         state.rate_limited_until is not None and state.rate_limited_until > now
     ) or state.offline_since is not None
-
-
-_ALARM_TITLES = {
-    "failure_rate": "Failure alert",
-    "stalled": "Stall alert",
-    "delivery_rate": "Delivery alert",
-    "api": "API alert",
-}
-
-
-def _alert_toast(alert: Alert) -> Toast:
-    """The toast for one transition: a finish notice (as "Campaign finished"), an alarm, or
-    an alarm's resolution. The texts were made inert by the rules."""
-    if alert.rule in NOTICE_RULES:
-        severity: Severity = "information" if alert.rule == "finished" else "warning"
-        status = alert.campaign.status.value if alert.campaign is not None else alert.rule
-        name = safe_text(alert.campaign_id, max_length=80)
-        return Toast("Campaign finished", f"{name} {status}", severity)
-    if not alert.firing:
-        return Toast("Alert resolved", alert.message, "information")
-    return Toast(_ALARM_TITLES.get(alert.rule, "Alert"), alert.message, "error", timeout=15)
