@@ -89,7 +89,8 @@ _WATCH_HELP = """Follow CAMPAIGN_IDs until each is completed, failed, cancelled 
 Uses the same engine, rate budget and backoff as the viewer. `--format text` prints one line per
 change (time, id, status, sent+failed/total, delivered, opened, clicked, failed, delivery/open/click
 rates), a line when a campaign finishes, errors, retries and alerts on stderr, and a summary
-table at the end (also on Ctrl+C). `--format jsonl` prints one JSON object per event, flushed per line:
+table at the end (also on Ctrl+C). `--format jsonl` prints one JSON object per event, flushed
+per line:
 {"event": "update"|"terminal"|"error"|"alert", "at": ISO-8601, "campaign": {API fields},
 "metrics": {...}}; alert events carry the --on-alert hook's fields (rule, state, message...);
 error events carry "campaign_id" (null when every campaign is affected) and "error".
