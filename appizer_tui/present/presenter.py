@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 from msgspec.structs import replace
 
-from appizer_tui.alerts.alert import FAILURE_RATE, Alert
+from appizer_tui.alerts.alert import FAILURE_RATE
 from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
@@ -114,10 +114,6 @@ class Presenter:
     def time_mode(self) -> str:
         """How timestamps are shown: "relative", "local" or "utc"."""
         return self._time_mode
-
-    def alert_history(self) -> tuple[Alert, ...]:
-        """Every alert transition since the presenter started, oldest first."""
-        return self.alerts.history()
 
     def subscribe(self, listener: FrameListener) -> Callable[[], None]:
         """Call `listener(frame)` with every new frame; returns a function that unsubscribes."""
