@@ -23,6 +23,7 @@ _LAZY_COMMANDS = {
     "sim": "appizer_tui.sim.command:sim_command",
     "history": "appizer_tui.history_cli:history_command",
     "replay": "appizer_tui.history_cli:replay_command",
+    "alerts": "appizer_tui.alerts.command:alerts_command",
 }
 """Commands whose modules are imported only to run them or to list them in --help (click's
 "lazily loading subcommands" pattern), so the viewer never imports `watch`'s or `sim`'s."""

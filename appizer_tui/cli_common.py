@@ -19,6 +19,7 @@ from appizer_tui.config import MISSING_KEY_MESSAGE, ConfigError, resolve_setting
 from appizer_tui.settings_table import Setting, Settings, file_key, settings_for
 
 if TYPE_CHECKING:
+    from appizer_tui.alerts.rules import AlertConfig
     from appizer_tui.api.client import AppizerClient
 
 EXIT_OK = 0
@@ -53,11 +54,27 @@ def options_for(command: str) -> Callable[[F], F]:
                 if setting.kind is bool
                 else {"type": setting.kind, "metavar": setting.metavar}
             )
+            if setting.multiple:
+                kinds["multiple"] = True
             option = click.option(setting.flag, setting.name, help=help_text(setting), **kinds)
             func = option(func)
         return func
 
     return apply
+
+
+def alert_config(settings: Settings) -> AlertConfig:
+    """The alert rules' settings from the resolved flags, environment and `[alerts]` table
+    (each value was checked by its row; `AlertConfig` checks them again as a whole)."""
+    from appizer_tui.alerts.rules import AlertConfig
+
+    return AlertConfig(
+        failure_rate=settings.alert_failure_rate,
+        min_attempts=settings.min_attempts,
+        stall_after=settings.stall_after,
+        delivery_rate=settings.alert_delivery_rate,
+        disabled=frozenset(settings.no_alert),
+    )
 
 
 def parse_campaign_ids(values: Sequence[str]) -> list[str]:

@@ -7,11 +7,17 @@ in `APPIZER_TUI_CONFIG`. Every key is optional; the keys are those of the table'
 
     base_url = "https://api.appizer.com/v1"
     interval = 5.0                   # seconds between polls of a sending campaign (1 to 300)
-    alert_failure_rate = 0.05
+    on_alert = "notify-send-alert"   # run once per alert, its JSON on stdin
 
-It is read with tomllib and validated by a msgspec Struct made from the table, which forbids
-unknown keys. A bad file or value is an error that names where it came from (the file, the flag
-or the variable) and the key. The API key is never written to any file by this program.
+    [alerts]                         # rows whose key is "alerts.<name>"
+    failure_rate = 0.05
+    stall_after = 120
+    disabled = ["cancelled"]
+
+It is read with tomllib and validated by a msgspec Struct made from the table (one nested Struct
+per `[table]`), which forbids unknown keys. A bad file or value is an error that names where it
+came from (the file, the flag or the variable) and the key. The API key is never written to any
+file by this program.
 """
 
 from __future__ import annotations
@@ -44,30 +50,55 @@ class FileConfig(NamedTuple):
     values: Mapping[str, Any] | None = None
 
 
-_KIND_WORDS = {str: "a string", float: "a number", bool: "true or false"}
+_KIND_WORDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
 
 
 def _file_schema() -> Any:
-    """The config file as a msgspec Struct: each file row's key, optional, nothing else."""
+    """The config file as a msgspec Struct: each file row's key, optional, nothing else; a
+    dotted key ("alerts.stall_after") is a field of the nested Struct for its `[table]`."""
     import msgspec
 
-    fields = [(file_key(s), s.kind | None, None) for s in SETTINGS if s.in_file]
-    return msgspec.defstruct("ConfigFile", fields, forbid_unknown_fields=True, frozen=True)
+    top: list[tuple[str, Any, None]] = []
+    tables: dict[str, list[tuple[str, Any, None]]] = {}
+    for s in SETTINGS:
+        if s.in_file:
+            table, _, name = file_key(s).rpartition(".")
+            kind: Any = list[s.kind] if s.multiple else s.kind  # type: ignore[name-defined]
+            (tables.setdefault(table, []) if table else top).append((name, kind | None, None))
+    for table, fields in tables.items():
+        struct = msgspec.defstruct(table, fields, forbid_unknown_fields=True, frozen=True)
+        top.append((table, struct | None, None))
+    return msgspec.defstruct("ConfigFile", top, forbid_unknown_fields=True, frozen=True)
+
+
+def _file_value(parsed: Any, key: str) -> Any:
+    """The value of a (dotted) key in the parsed file, or None."""
+    for part in key.split("."):
+        parsed = getattr(parsed, part, None)
+        if parsed is None:
+            return None
+    return tuple(parsed) if isinstance(parsed, list) else parsed
 
 
 def _file_error(path: Path, message: str) -> ConfigError:
     """msgspec's complaint in our words: the file, the key and what it should be."""
     import re  # the patterns are compiled only when there is an error to word
 
+    where = re.search(r"`\$\.([\w.]+)", message)
+    at = where.group(1) if where else ""
     unknown = re.search(r"unknown field `([^`]*)`", message)
     if unknown:
-        known = ", ".join(file_key(s) for s in SETTINGS if s.in_file)
-        return ConfigError(f"{path}: unknown key {unknown.group(1)!r} (known: {known})")
-    key = re.search(r"`\$\.(\w+)`", message)
-    row = next((s for s in SETTINGS if key and file_key(s) == key.group(1)), None)
+        table = f"{at}." if at else ""
+        keys = [file_key(s) for s in SETTINGS if s.in_file]
+        known = ", ".join(k.removeprefix(table) for k in keys if k.startswith(table))
+        return ConfigError(f"{path}: unknown key {table + unknown.group(1)!r} (known: {known})")
+    row = next((s for s in SETTINGS if s.in_file and file_key(s) == at), None)
     if row is None:
         return ConfigError(f"{path}: {message}")
-    return ConfigError(f"{path}: {file_key(row)} must be {_KIND_WORDS[row.kind]}")
+    what = _KIND_WORDS[row.kind]
+    if row.multiple:
+        what = f"a list of {what.removeprefix('a ')}s"
+    return ConfigError(f"{path}: {file_key(row)} must be {what}")
 
 
 def load_file_config(env: Mapping[str, str]) -> FileConfig:
@@ -94,9 +125,9 @@ def load_file_config(env: Mapping[str, str]) -> FileConfig:
     except msgspec.ValidationError as exc:
         raise _file_error(path, str(exc)) from None
     values = {
-        s.name: getattr(parsed, file_key(s))
+        s.name: value
         for s in SETTINGS
-        if s.in_file and getattr(parsed, file_key(s)) is not None
+        if s.in_file and (value := _file_value(parsed, file_key(s))) is not None
     }
     return FileConfig(path=path, values=values)
 
@@ -105,17 +136,18 @@ def _given(setting: Setting, value: Any) -> bool:
     """An on flag that is off, an empty text or None means "not given here"."""
     if setting.kind is bool:
         return value is True
-    return value is not None and value != ""
+    return value is not None and value != "" and value != ()
 
 
 def _from_env(setting: Setting, text: str) -> Any:
     if setting.kind is bool:
         return text.strip().lower() in ("1", "true", "yes", "on")
-    if setting.kind is float:
+    if setting.kind in (float, int):
         try:
-            return float(text)
+            return setting.kind(text)
         except ValueError:
-            raise ConfigError(f"${setting.env}: {setting.name} must be a number") from None
+            what = _KIND_WORDS[setting.kind]
+            raise ConfigError(f"${setting.env}: {setting.name} must be {what}") from None
     return text
 
 

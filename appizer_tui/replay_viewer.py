@@ -150,6 +150,7 @@ def run_replay_viewer(
     from appizer_tui._startup import gc_paused
 
     with gc_paused():
+        from appizer_tui.cli_common import alert_config
         from appizer_tui.ui.options import ViewerOptions
         from appizer_tui.ui.replay_app import ReplayApp
 
@@ -157,7 +158,8 @@ def run_replay_viewer(
         base_url=settings.base_url,
         demo=False,
         key_masked=None,
-        alert_failure_rate=settings.alert_failure_rate,
+        # The rules show on the rows as live; a replay sends no notification and runs no hook.
+        alert_config=alert_config(settings),
         export_dir=settings.export_dir,
         watchlist_path=None,
     )

@@ -9,7 +9,8 @@ the README shows exactly it). Free of click and msgspec, so that `--help` stays 
 
 To add a setting:
   1. add a `Setting` row to `SETTINGS` (its `name` is the click parameter and the `Settings`
-     field; its flag without the dashes, in snake case, is the config key; `commands` says which
+     field; its flag without the dashes, in snake case, is the config key unless `key` names
+     another, "table.key" for a key in a `[table]`; `commands` says which
      commands take the flag, `in_file` and `env` where else it may come from, `check` what values
      are refused and what a value becomes);
   2. add the typed field to `Settings`, in the same place (tests/cli checks that they agree);
@@ -41,6 +42,8 @@ HISTORY_COMMANDS = frozenset({"view", "watch", "export", "history", "replay"})
 """The commands that read or write the history file."""
 RECORDING_COMMANDS = frozenset({"view", "watch", "export"})
 """The commands that may write a file (`--no-persist`, `--no-history`)."""
+ALERT_CHANNELS = POLLING_COMMANDS | {"alerts"}
+"""The viewer, `watch` and `appizer-tui alerts test` take the alert channels' flags."""
 
 
 def default_watchlist_path() -> Path:
@@ -69,7 +72,8 @@ class Setting(NamedTuple):
     label: str
     """What the README's Configuration table calls it."""
     kind: type = str
-    """The value's type on the command line and in the file: str, float or bool (an on flag)."""
+    """The value's type on the command line and in the file: str, int, float or bool (an on
+    flag)."""
     default: Any = None
     """The value when no source gives one, or a function of no arguments that makes it."""
     default_text: str = ""
@@ -79,8 +83,10 @@ class Setting(NamedTuple):
     check: Check | None = None
     commands: frozenset[str] = ALL_COMMANDS
     metavar: str | None = None
-    key: str = ""
-    """The config file key, when it is not the flag's own (see `file_key`)."""
+    key: str | None = None
+    """The config file key when it is not the flag's ("alerts.stall_after": in `[alerts]`)."""
+    multiple: bool = False
+    """The flag may be repeated; the value is a tuple (a list in the file)."""
 
     def default_value(self) -> Any:
         """The default, made now when it is a function (a path under the current folder, say)."""
@@ -109,6 +115,46 @@ def _share(value: Any, _: Mapping[str, Any]) -> float:
     if not 0 < value <= 1:
         raise ValueError(f"must be more than 0 and at most 1, not {value:g}")
     return float(value)
+
+
+def _at_least_zero(value: Any, _: Mapping[str, Any]) -> int:
+    if value < 0:
+        raise ValueError(f"must be 0 or more, not {value}")
+    return int(value)
+
+
+def _positive(value: Any, _: Mapping[str, Any]) -> float:
+    if not value > 0:
+        raise ValueError(f"must be more than 0, not {value:g}")
+    return float(value)
+
+
+def _rule_names(value: Any, _: Mapping[str, Any]) -> tuple[str, ...]:
+    if not value:
+        return ()
+    from appizer_tui.alerts.alert import RULE_NAMES  # only when there is a name to check
+
+    unknown = [name for name in value if name not in RULE_NAMES]
+    if unknown:
+        raise ValueError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(RULE_NAMES)}")
+    return tuple(dict.fromkeys(value))
+
+
+def _notify_mode(value: Any, _: Mapping[str, Any]) -> str:
+    from appizer_tui.alerts import NOTIFY_MODES
+
+    if value not in NOTIFY_MODES:
+        raise ValueError(f"must be one of {', '.join(NOTIFY_MODES)}, not {value!r}")
+    return str(value)
+
+
+def _hook_command(value: Any, _: Mapping[str, Any]) -> str | None:
+    from appizer_tui.alerts.hooks import hook_argv
+
+    if not value:
+        return None
+    hook_argv(value)  # refuses an empty command or unbalanced quotes
+    return str(value)
 
 
 def _api_key(value: Any, _: Mapping[str, Any]) -> ApiKey | None:
@@ -215,13 +261,87 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "alert_failure_rate",
         "--alert-failure-rate",
-        "Highlight and alert when a campaign's failure rate reaches F.",
+        "Alert when a campaign's failure rate, failed / (sent + failed), reaches F.",
         "failure-rate alert",
         kind=float,
         default=0.05,
-        check=_within(0.0, 1.0),
-        commands=VIEWER,
+        check=_share,
+        commands=POLLING_COMMANDS,
         metavar="F",
+        key="alerts.failure_rate",
+    ),
+    Setting(
+        "min_attempts",
+        "--min-attempts",
+        "Sends attempted (sent + failed) before the rate alerts apply.",
+        "attempts before rate alerts",
+        kind=int,
+        default=200,
+        default_text="200",
+        check=_at_least_zero,
+        commands=POLLING_COMMANDS,
+        metavar="N",
+        key="alerts.min_attempts",
+    ),
+    Setting(
+        "stall_after",
+        "--stall-after",
+        "Alert when a sending campaign makes no progress for SECONDS.",
+        "stall alert",
+        kind=float,
+        default=120.0,
+        default_text="120 s",
+        check=_positive,
+        commands=POLLING_COMMANDS,
+        metavar="SECONDS",
+        key="alerts.stall_after",
+    ),
+    Setting(
+        "alert_delivery_rate",
+        "--alert-delivery-rate",
+        "Alert when a campaign's delivery rate, delivered / sent, falls below F.",
+        "delivery-rate alert",
+        kind=float,
+        default_text="off",
+        check=_share,
+        commands=POLLING_COMMANDS,
+        metavar="F",
+        key="alerts.delivery_rate",
+    ),
+    Setting(
+        "no_alert",
+        "--no-alert",
+        "Switch off the alert RULE (failure_rate, stalled, delivery_rate, finished, failed,"
+        " cancelled, api); repeatable.",
+        "alert rules switched off",
+        default=(),
+        default_text="none",
+        check=_rule_names,
+        commands=POLLING_COMMANDS,
+        metavar="RULE",
+        key="alerts.disabled",
+        multiple=True,
+    ),
+    Setting(
+        "notify",
+        "--notify",
+        "Desktop notification through the terminal: auto (by TERM_PROGRAM/TERM), osc9,"
+        " osc777, bell or off.",
+        "desktop notification",
+        default="auto",
+        check=_notify_mode,
+        commands=ALERT_CHANNELS,
+        metavar="auto|osc9|osc777|bell|off",
+    ),
+    Setting(
+        "on_alert",
+        "--on-alert",
+        "Run CMD (no shell) once per alert, with the alert as one line of JSON on its stdin.",
+        "alert hook command",
+        default_text="none",
+        check=_hook_command,
+        commands=ALERT_CHANNELS,
+        metavar="CMD",
     ),
     Setting(
         "watchlist_path",
@@ -306,9 +426,11 @@ SETTINGS: tuple[Setting, ...] = (
 
 
 def file_key(setting: Setting) -> str:
-    """The setting's key in the config file (its flag without the dashes, in snake case, unless
-    the row names another)."""
-    return setting.key or setting.flag.removeprefix("--").replace("-", "_")
+    """The setting's key in the config file: `key`, else its flag without the dashes, in snake
+    case ("table.name" for a key in a `[table]`)."""
+    if setting.key is not None:
+        return setting.key
+    return setting.flag.removeprefix("--").replace("-", "_")
 
 
 def settings_for(command: str) -> tuple[Setting, ...]:
@@ -327,6 +449,12 @@ class Settings(NamedTuple):
     max_rpm: float | None
     budget_share: float
     alert_failure_rate: float
+    min_attempts: int
+    stall_after: float
+    alert_delivery_rate: float | None
+    no_alert: tuple[str, ...]
+    notify: str
+    on_alert: str | None
     watchlist_path: Path
     no_persist: bool
     export_dir: Path

@@ -11,6 +11,7 @@ from typing import Any
 
 from appizer_tui.cli_common import (
     EXIT_INTERRUPTED,
+    alert_config,
     open_connection,
     parse_campaign_ids,
 )
@@ -88,7 +89,9 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
             base_url=settings.base_url,
             demo=conn.demo,
             key_masked=settings.api_key.masked if settings.api_key else None,
-            alert_failure_rate=settings.alert_failure_rate,
+            alert_config=alert_config(settings),
+            notify=settings.notify,
+            on_alert=settings.on_alert,
             export_dir=settings.export_dir,
             watchlist_path=watchlist_path,
             startup_warning=warning,

@@ -61,11 +61,11 @@ def fill_history(store: Any, ids: list[str], interval: float, now: float) -> int
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from appizer_tui.alerts.rules import AlertConfig
     from appizer_tui.api.client import AppizerClient
     from appizer_tui.api.secret import ApiKey
     from appizer_tui.polling.clock import SystemClock
     from appizer_tui.polling.engine import Poller
-    from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD
     from appizer_tui.state.store import CampaignStore
     from appizer_tui.ui.app import AppizerApp
     from appizer_tui.ui.options import ViewerOptions
@@ -85,7 +85,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         base_url=args.base_url,
         demo=False,
         key_masked=ApiKey(DEMO_KEY).masked,
-        alert_failure_rate=DEFAULT_FAILURE_RATE_THRESHOLD,
+        alert_config=AlertConfig(),
         export_dir=Path.cwd(),
         watchlist_path=None,
     )

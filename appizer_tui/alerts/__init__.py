@@ -8,7 +8,9 @@
   of `appizer-tui alerts test` (`command.py`, the click command).
 
 No Textual and no click here (but in `command.py`). One engine per presenter, used the same way
-by the viewer and `watch`:
+by the viewer (`ui/app.py`) and `watch` (`plain/watch.py`, `alert_presenter`): the presenter
+(`present/presenter.py`) does what follows, and the settings come from the settings table
+(`cli_common.alert_config`, `AlertChannels.configured`):
 
     engine = AlertEngine(AlertConfig(...))
     channels = AlertChannels(TerminalNotifier.from_env(mode, write), HookRunner(cmd, ...))

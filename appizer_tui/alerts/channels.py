@@ -7,10 +7,10 @@ read the same transitions from the frame; they are not here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from appizer_tui.alerts.alert import FAILURE_RATE, RULE_NAMES, Alert
-from appizer_tui.alerts.hooks import HookRunner
+from appizer_tui.alerts.hooks import TIMEOUT, HookRunner
 from appizer_tui.alerts.notify import TerminalNotifier
 from appizer_tui.alerts.rules import AlertConfig, AlertEngine
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
@@ -28,6 +28,31 @@ class AlertChannels:
     ) -> None:
         self.notifier = notifier
         self.hooks = hooks
+
+    @classmethod
+    def configured(
+        cls,
+        notify: str,
+        on_alert: str | None,
+        write: Callable[[str], object] | None,
+        *,
+        bell: bool = True,
+        on_problem: Callable[[str], None] | None = None,
+        hook_timeout: float = TIMEOUT,
+        env: Mapping[str, str] | None = None,
+    ) -> AlertChannels:
+        """The channels `--notify` and `--on-alert` ask for. `write` sends bytes to the
+        terminal (None: no terminal, no notification); `bell=False` leaves the bell to the
+        caller (the viewer rings it from the frame)."""
+        notifier = None
+        if write is not None:
+            notifier = TerminalNotifier.from_env(notify, write, env)
+            if notifier.method == "off" or (notifier.method == "bell" and not bell):
+                notifier = None
+        hooks = None
+        if on_alert is not None:
+            hooks = HookRunner(on_alert, on_problem=on_problem, timeout=hook_timeout, env=env)
+        return cls(notifier, hooks)
 
     def send(self, alerts: Iterable[Alert]) -> None:
         """Notify and queue a hook run for each alert; never waits (call on the event loop)."""

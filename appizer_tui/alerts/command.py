@@ -1,9 +1,9 @@
 """`appizer-tui alerts test`: send one sample alert through the configured channels, so a user can
 check the hook and the desktop notification before a launch.
 
-Only click is imported at module level (`appizer-tui --help` lists the command without loading the
-alert machinery). The `--notify` and `--on-alert` options stand in for the shared option table's
-until the command is registered in `cli.py`.
+Only click and the shared option table are imported at module level (`appizer-tui --help` lists
+the command without loading the alert machinery). `--notify` and `--on-alert` are the settings
+table's rows (`options_for("alerts")`), so the config file's `notify` and `on_alert` apply too.
 
 Exit status: 0 sent (and the hook, if any, exited 0 in time); 1 the hook failed; 2 usage error.
 """
@@ -11,10 +11,11 @@ Exit status: 0 sent (and the hook, if any, exited 0 in time); 1 the hook failed;
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
-from appizer_tui.alerts import NOTIFY_MODES
+from appizer_tui.cli_common import options_for
 
 
 @click.group("alerts")
@@ -23,21 +24,8 @@ def alerts_command() -> None:
 
 
 @alerts_command.command("test")
-@click.option(
-    "--notify",
-    type=click.Choice(NOTIFY_MODES),
-    default="auto",
-    show_default=True,
-    help="Desktop notification through the terminal (auto picks by TERM_PROGRAM/TERM).",
-)
-@click.option(
-    "--on-alert",
-    "on_alert",
-    metavar="CMD",
-    default=None,
-    help="Command run with the alert as one line of JSON on its stdin (no shell).",
-)
-def alerts_test_command(notify: str, on_alert: str | None) -> None:
+@options_for("alerts")
+def alerts_test_command(**flags: Any) -> None:
     """Send one sample alert through the desktop notification and the --on-alert hook."""
     import asyncio
     import time
@@ -45,11 +33,14 @@ def alerts_test_command(notify: str, on_alert: str | None) -> None:
     from appizer_tui.alerts.channels import AlertChannels, send_test_alert
     from appizer_tui.alerts.hooks import HookRunner
     from appizer_tui.alerts.notify import TerminalNotifier, tty_writer
+    from appizer_tui.config import ConfigError, resolve_settings
 
     try:
-        hooks = None if on_alert is None else HookRunner(on_alert)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--on-alert") from None
+        settings = resolve_settings(**flags)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    notify, on_alert = settings.notify, settings.on_alert
+    hooks = None if on_alert is None else HookRunner(on_alert)
     # Escape sequences go only to a terminal, never into a pipe or a log file.
     notifier = TerminalNotifier.from_env(notify, tty_writer(sys.stdout))
     if not sys.stdout.isatty():

@@ -18,6 +18,7 @@ from appizer_tui.cli_common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     Connection,
+    alert_config,
     open_connection,
     options_for,
     parse_campaign_ids,
@@ -40,6 +41,8 @@ def watch_main(
     redis_url) and return its exit status. Blocks; owns its event loop and its client."""
     import asyncio
 
+    from appizer_tui.alerts.channels import AlertChannels
+    from appizer_tui.plain.terminal import terminal_writer
     from appizer_tui.plain.watch import SIGPIPE_EXIT, run_watch
     from appizer_tui.polling.clock import SystemClock
 
@@ -55,8 +58,14 @@ def watch_main(
         handle = start_recording(store, settings, on_warning=warn, wall=clock.wall)
         return handle.close if handle is not None else (lambda: None)
 
+    def hook_problem(text: str) -> None:
+        click.echo(f"appizer-tui: {safe_text(text)}", err=True)
+
     async def run() -> int:
         client = conn.make_client(wall_clock=clock.wall)
+        channels = AlertChannels.configured(
+            settings.notify, settings.on_alert, terminal_writer(), on_problem=hook_problem
+        )
         try:
             return await run_watch(
                 client,
@@ -70,6 +79,8 @@ def watch_main(
                 clock=clock,
                 redis_url=settings.redis_url,
                 record=record,
+                alert_config=alert_config(settings),
+                channels=channels,
             )
         finally:
             await client.aclose()
@@ -88,9 +99,11 @@ _WATCH_HELP = """Follow CAMPAIGN_IDs until each is completed, failed, cancelled 
 
 Uses the same engine, rate budget and backoff as the viewer. `--format text` prints one line per
 change (time, id, status, sent+failed/total, delivered, opened, clicked, failed, delivery/open/click
-rates), a line when a campaign finishes, errors and retries on stderr, and a summary table at the
-end (also on Ctrl+C). `--format jsonl` prints one JSON object per event, flushed per line:
-{"event": "update"|"terminal"|"error", "at": ISO-8601, "campaign": {API fields}, "metrics": {...}};
+rates), a line when a campaign finishes, errors, retries and alerts on stderr, and a summary
+table at the end (also on Ctrl+C). `--format jsonl` prints one JSON object per event, flushed
+per line:
+{"event": "update"|"terminal"|"error"|"alert", "at": ISO-8601, "campaign": {API fields},
+"metrics": {...}}; alert events carry the --on-alert hook's fields (rule, state, message...);
 error events carry "campaign_id" (null when every campaign is affected) and "error".
 
 With --demo and no ids, watches the demo campaigns. A bare `appizer-tui ID...` whose stdout is

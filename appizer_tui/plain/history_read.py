@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import TextIO
 
 from appizer_tui.history.reader import HistoryReader, RecordedSample, Recording
-from appizer_tui.polling.replay import ReplayClock, ReplaySource
 from appizer_tui.plain.watch import WatchSession
 from appizer_tui.plain.watch_output import JsonlPrinter
-from appizer_tui.present.rules import RuleEngine
+from appizer_tui.polling.replay import ReplayClock, ReplaySource
 from appizer_tui.state.export import HISTORY_SERIES, Record, history_records
 from appizer_tui.state.history import MIN_CAPACITY, History
 from appizer_tui.state.store import CampaignStore
@@ -57,18 +56,15 @@ async def replay_jsonl(
     start: float,
     speed: float = 0.0,
     interval: float = 5.0,
-    alert_failure_rate: float | None = None,
 ) -> None:
     """Play `recording` from `start` and print what `watch --format jsonl` printed live: the same
     WatchSession and JsonlPrinter, listening to a store fed by a ReplaySource, on the replay
-    clock (so every line carries its recorded time)."""
+    clock (so every line carries its recorded time). Alerts are not replayed: they are decided
+    from frames at the viewer's cadence, not recorded."""
     clock = ReplayClock(start, speed=speed)
     store = CampaignStore(interval=interval, wall=clock.wall)
-    rules = (
-        RuleEngine() if alert_failure_rate is None else RuleEngine.failure_rate(alert_failure_rate)
-    )
     ids = [track.campaign_id for track in recording.tracks]
-    session = WatchSession(store, ids, JsonlPrinter(out), clock, rules)
+    session = WatchSession(store, ids, JsonlPrinter(out), clock)
     unsubscribe = store.subscribe(session.on_event)
     try:
         source = ReplaySource(store, clock, recording)

@@ -66,3 +66,22 @@ def silence_closed_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
+
+
+def terminal_writer() -> Callable[[str], None] | None:
+    """Where a desktop notification's escape sequence may go: stderr when it is a terminal,
+    else the controlling terminal (/dev/tty: `watch ... 2>log` in a terminal still notifies),
+    else nowhere (None): escape sequences never go into a pipe or a log file."""
+    from appizer_tui.alerts.notify import tty_writer
+
+    try:
+        if sys.stderr.isatty():
+            return tty_writer(sys.stderr)
+    except (AttributeError, ValueError):
+        pass
+    try:
+        # Kept open for the run; closed when the process ends.
+        tty = open("/dev/tty", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError:
+        return None
+    return tty_writer(tty)

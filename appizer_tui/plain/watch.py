@@ -1,10 +1,12 @@
 """`appizer-tui watch`: follow campaigns until they finish, as lines, with a meaningful exit status.
 
-This is a thin front end on the same engine, store and alert rules as the viewer: a `Poller`
-fetches and writes a `CampaignStore`, and this module only listens to the store's events, asks
-the presenter's `RuleEngine` (the viewer's red rows and toasts read the same rules) and prints.
-It never polls, sleeps between requests or computes a rate itself, so the budget, backoff, 404
-grace, outage probing, rate math and alert thresholds are exactly the viewer's.
+This is a thin front end on the same engine, store, presenter and alert rules as the viewer: a
+`Poller` fetches and writes a `CampaignStore`, and this module listens to the store's events
+(update, terminal and error lines) and to the viewer's `Presenter`, whose frames carry the
+`AlertEngine`'s transitions (alert lines; the desktop notification and the `--on-alert` hook get
+them from the presenter too). It never polls, sleeps between requests, computes a rate or
+decides an alert itself, so the budget, backoff, 404 grace, outage probing, rate math and
+alerts are exactly the viewer's.
 
 Exit status (see `exit_code`): a signal gives 128 + its number, a closed output pipe 141, an auth
 error 3, a base URL that is not the API 6; then, only with `exit_status=True`: 4 if any
@@ -22,6 +24,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from appizer_tui.alerts.channels import AlertChannels
+from appizer_tui.alerts.hooks import TIMEOUT as HOOK_TIMEOUT
+from appizer_tui.alerts.rules import AlertConfig, AlertEngine
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.models import CampaignStatus
 from appizer_tui.cli_common import (
@@ -38,7 +43,8 @@ from appizer_tui.plain.terminal import colour_enabled, on_signals
 from appizer_tui.plain.watch_output import JsonlPrinter, TextPrinter, WatchPrinter
 from appizer_tui.polling.clock import Clock, SystemClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD, RuleEngine
+from appizer_tui.present.frame import Frame
+from appizer_tui.present.presenter import Presenter
 from appizer_tui.state.events import (
     CampaignErrored,
     CampaignFinished,
@@ -98,13 +104,11 @@ class WatchSession:
         campaign_ids: Sequence[str],
         printer: WatchPrinter,
         clock: Clock,
-        rules: RuleEngine | None = None,
     ) -> None:
         self.store = store
         self.ids = list(campaign_ids)
         self.printer = printer
         self.clock = clock
-        self.rules = rules if rules is not None else RuleEngine()
         self.finished_ids: set[str] = set()
         self.not_found: set[str] = set()
         self.reason: EndReason | None = None
@@ -138,7 +142,17 @@ class WatchSession:
             return
         self.guarded(lambda: self._dispatch(event))
 
+    def on_frame(self, frame: Frame) -> None:
+        """The presenter's listener: one alert line per transition the frame carries."""
+        if frame.alerts and self.reason is not EndReason.OUTPUT_CLOSED:
+            self.guarded(lambda: self._print_alerts(frame))
+
+    def _print_alerts(self, frame: Frame) -> None:
+        for alert in frame.alerts:
+            self.printer.alert(alert, frame.now)
+
     def guarded(self, action: Callable[[], None]) -> None:
+        """Run a printing action; a closed output ends the run, another error is kept."""
         try:
             action()
         except OSError:
@@ -163,11 +177,8 @@ class WatchSession:
     def _updated(self, campaign_id: str) -> None:
         view = self.store.get(campaign_id)
         if view is not None and view.campaign is not None:
-            now = self._now()
             # Stamped with the time fetched, so a replay of the recording prints the same.
-            self.printer.update(view, view.last_success_at or now)
-            for alert in self.rules.evaluate([view], self.store.global_state(), now):
-                self.printer.alert(alert, now)
+            self.printer.update(view, view.last_success_at or self._now())
 
     def _check_done(self, campaign_id: str) -> None:
         if campaign_id in self.finished_ids:
@@ -266,6 +277,19 @@ class WatchSession:
         return result
 
 
+def alert_presenter(
+    session: WatchSession, config: AlertConfig | None, channels: AlertChannels | None
+) -> Presenter:
+    """The viewer's presenter on the session's store, for its alert decisions: every frame's
+    transitions become the session's alert lines (the frames are otherwise unused here).
+    `run()` it as a task; `publish()` once more at the end."""
+    presenter = Presenter(
+        session.store, session.clock, alerts=AlertEngine(config), channels=channels
+    )
+    presenter.subscribe(session.on_frame)
+    return presenter
+
+
 async def run_watch(
     client: AppizerClient,
     campaign_ids: Sequence[str],
@@ -282,9 +306,11 @@ async def run_watch(
     colour: bool | None = None,
     handle_signals: bool = True,
     time_mode: str = "local",
-    alert_failure_rate: float = DEFAULT_FAILURE_RATE_THRESHOLD,
     redis_url: RedisUrl | None = None,
     record: Callable[[CampaignStore], Callable[[], None]] | None = None,
+    alert_config: AlertConfig | None = None,
+    channels: AlertChannels | None = None,
+    hook_grace: float = HOOK_TIMEOUT,
 ) -> int:
     """Watch `campaign_ids` (already validated) until each is finished or not found, the
     `timeout_seconds` pass, a signal arrives or the key is refused; return the exit status.
@@ -292,7 +318,9 @@ async def run_watch(
     `client` is used and left open (the caller closes it). `colour=None` decides from stdout
     and NO_COLOR; `clock` defaults to the system clock (tests pass a FakeClock);
     `handle_signals` installs SIGINT/SIGTERM/SIGHUP handlers on the running loop;
-    `alert_failure_rate` is the failure-rate rule's threshold (at or above it alerts);
+    `alert_config` sets the alert rules (default: their defaults); `channels` (the desktop
+    notification and the `--on-alert` hook) get every transition and are closed at the end,
+    after waiting up to `hook_grace` seconds for hook runs still queued.
     `redis_url` joins the team on that Redis (`appizer_tui.team`) instead of polling alone.
     `record`, given the store, starts recording it and returns the function that stops (and
     flushes) the recording, called when the run ends.
@@ -330,9 +358,8 @@ async def run_watch(
         poller_options={"interval": interval, "max_rpm": max_rpm, "budget_share": budget_share},
         on_status=TeamLine(err, clock.wall),
     )
-    session = WatchSession(
-        store, ids, printer, clock, RuleEngine.failure_rate(alert_failure_rate)
-    )
+    session = WatchSession(store, ids, printer, clock)
+    presenter = alert_presenter(session, alert_config, channels)
     unsubscribe = store.subscribe(session.on_event)
     stop_recording = record(store) if record is not None else (lambda: None)
     noun = "campaign" if len(ids) == 1 else "campaigns"
@@ -343,14 +370,21 @@ async def run_watch(
         )
     )
     remove_signals = on_signals(session.interrupt) if handle_signals else (lambda: None)
+    shown = asyncio.create_task(presenter.run(), name="appizer-watch-presenter")
     try:
         await _wait_for_end(session, engine, ids, clock, timeout_seconds)
         unsubscribe()
+        # The last changes (a campaign's finish, say) have not reached a frame yet.
+        presenter.publish()
         return _finish(session, printer, exit_status)
     finally:
         unsubscribe()
         remove_signals()
         stop_recording()
+        shown.cancel()
+        await asyncio.gather(shown, return_exceptions=True)
+        if channels is not None:
+            await channels.aclose(hook_grace)
 
 
 async def _wait_for_end(

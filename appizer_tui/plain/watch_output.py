@@ -10,10 +10,10 @@ pipe, a CI log or a log shipper sees it when it happens, not when a buffer fills
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
 
+from appizer_tui.alerts.alert import Alert
 from appizer_tui.api.models import Campaign
 from appizer_tui.plain.summary import (
     ColourScheme,
@@ -22,7 +22,6 @@ from appizer_tui.plain.summary import (
     status_text,
     summary_lines,
 )
-from appizer_tui.present.rules import Alert
 from appizer_tui.safe_text import safe_data, safe_text
 from appizer_tui.state.format import (
     format_clock_time,
@@ -135,18 +134,8 @@ class JsonlPrinter:
         self._campaign_event("terminal", view, now)
 
     def alert(self, alert: Alert, now: float) -> None:
-        """An "alert" line: the rule, its state, the value measured and the threshold."""
-        self._emit(
-            {
-                "event": "alert",
-                "at": iso_time(now),
-                "campaign_id": safe_text(alert.campaign_id),
-                "rule": alert.rule,
-                "state": alert.state,
-                "value": alert.value if math.isfinite(alert.value) else None,
-                "threshold": alert.threshold,
-            }
-        )
+        """An "alert" line: the Alert's JSON fields (those the `--on-alert` hook gets)."""
+        self._emit({"event": "alert", **alert.to_dict()})
 
     def campaign_error(self, campaign_id: str, error: ErrorInfo, now: float, final: bool) -> None:
         """An "error" line for one campaign."""
@@ -261,14 +250,15 @@ class TextPrinter:
         self._line(self._out, f"{self._time(now)}  {self._id(view.campaign_id)}  {text}")
 
     def alert(self, alert: Alert, now: float) -> None:
-        """`12:00:01  camp_1  ALERT failure rate 6.0% is at or above 5.0%` on stderr."""
-        name = alert.rule.replace("_", " ")
-        value, threshold = format_percent(alert.value), format_percent(alert.threshold)
-        if alert.state == "firing":
-            text = self._err_colour.error(f"ALERT {name} {value} is at or above {threshold}")
+        """`12:00:01  ALERT camp_1: failure rate 6.0% is at or above 5.0% (...)` on stderr;
+        `resolved: ...` when it stops, `notice: ...` for a finish."""
+        if alert.severity == "notice":
+            text = f"notice: {alert.message}"
+        elif alert.firing:
+            text = self._err_colour.error(f"ALERT {alert.message}")
         else:
-            text = f"resolved: {name} {value} is below {threshold}"
-        self._line(self._err, f"{self._time(now)}  {self._id(alert.campaign_id)}  {text}")
+            text = f"resolved: {alert.message}"
+        self._line(self._err, f"{self._time(now)}  {text}")
 
     def _error_text(self, error: ErrorInfo) -> str:
         where = f"HTTP {error.http_status}" if error.http_status else None

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from appizer_tui.history.reader import HistoryReader, Recording
-from appizer_tui.polling.replay import load_track, track_points
 from appizer_tui.history.schema import HistoryFileError
+from appizer_tui.polling.replay import load_track, track_points
 from appizer_tui.state.store import CampaignStore
 
 

@@ -12,9 +12,9 @@ from typing import Literal
 
 import msgspec
 
+from appizer_tui.alerts.alert import Alert
 from appizer_tui.present.banners import BannerLine
 from appizer_tui.present.rows import RowProps
-from appizer_tui.present.rules import Alert
 from appizer_tui.present.status import BudgetProps
 from appizer_tui.state.history import History
 from appizer_tui.state.model import CampaignView
@@ -55,7 +55,7 @@ class DetailProps(msgspec.Struct, frozen=True):
     history: History
     history_version: int
     alert: bool
-    """The failure-rate rule fires for it (the rate turns red)."""
+    """The `failure_rate` rule fires for it (the rate turns red), `AlertEngine.firing`."""
     now: float
     time_mode: str
 

@@ -22,13 +22,16 @@ from types import MappingProxyType
 
 from msgspec.structs import replace
 
+from appizer_tui.alerts.alert import FAILURE_RATE
+from appizer_tui.alerts.channels import AlertChannels
+from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present import cadence
 from appizer_tui.present.banners import global_lines
-from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Severity, Toast
+from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Toast
 from appizer_tui.present.rows import RowProps, changes_with_time, row_props
-from appizer_tui.present.rules import FAILURE_RATE, Alert, RuleEngine
 from appizer_tui.present.status import BudgetProps, budget_props
+from appizer_tui.present.toasts import alert_toast
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.events import (
     CampaignAdded,
@@ -49,7 +52,9 @@ FrameListener = Callable[[Frame], None]
 class Presenter:
     """Builds the viewer's frames from `store` on `clock`; `run()` drives it (as a task).
 
-    `rules` decides alerts (default: the failure rate at its default threshold). The header's
+    `alerts` decides alerts (default: every rule at its default), evaluated once per frame on
+    the campaigns that changed; each frame's transitions also go to `channels` (the desktop
+    notification and the `--on-alert` hook), if given. The header's
     fixed parts (`base_url`, `demo`, `key_masked`) and the timestamp mode start as given and
     change through `set_key_masked` and `set_time_mode`. In a replay, `replay_label` gives the
     header's replay clock text for the frame's time (the replay clock's position)."""
@@ -59,7 +64,8 @@ class Presenter:
         store: CampaignStore,
         clock: Clock,
         *,
-        rules: RuleEngine | None = None,
+        alerts: AlertEngine | None = None,
+        channels: AlertChannels | None = None,
         base_url: str = "",
         demo: bool = False,
         key_masked: str | None = None,
@@ -68,7 +74,8 @@ class Presenter:
     ) -> None:
         self.store = store
         self.clock = clock
-        self.rules = rules if rules is not None else RuleEngine()
+        self.alerts = alerts if alerts is not None else AlertEngine()
+        self.channels = channels
         self.status_seconds = cadence.STATUS_SECONDS
         """Seconds between redraws of the budget figures (0: every frame, for screenshots)."""
         self._base_url = base_url
@@ -99,6 +106,8 @@ class Presenter:
         """Set when a frame is wanted: by the cadence, or at once for an urgent change."""
         self._wake_ticker = asyncio.Event()
         """Set when there is something for the idle cadence to pick up."""
+        self._published = asyncio.Event()
+        """Set by every frame: the alert engine's next check time may have moved."""
 
     # ----- reading -----------------------------------------------------------------------
 
@@ -220,18 +229,35 @@ class Presenter:
         changes."""
         unsubscribe = self.store.subscribe(self._on_event)
         ticker = asyncio.ensure_future(self._ticks())
+        checks = asyncio.ensure_future(self._alert_checks())
         self._structure = True
         self.wake()
         try:
             while True:
                 await self._due.wait()
                 self._due.clear()
-                if ticker.done():
-                    ticker.result()  # the cadence failed: say so rather than freeze
+                for helper in (ticker, checks):
+                    if helper.done():
+                        helper.result()  # the cadence failed: say so rather than freeze
                 self.publish()
         finally:
             unsubscribe()
             ticker.cancel()
+            checks.cancel()
+
+    async def _alert_checks(self) -> None:
+        """Wake at the alert engine's `next_check_at()`: a timed rule (a rate limit or an
+        outage held for a minute) becomes true while nothing in the store changes."""
+        while True:
+            due = self.alerts.next_check_at()
+            if due is not None and self.clock.wall() < due:
+                # Never longer than a frame: a check that moves earlier is picked up soon.
+                await self.clock.sleep(min(due - self.clock.wall(), cadence.FRAME_SECONDS))
+                continue
+            if due is not None:
+                self.wake()
+            self._published.clear()
+            await self._published.wait()
 
     async def _ticks(self) -> None:
         while True:
@@ -260,6 +286,9 @@ class Presenter:
         if not self._listeners:
             self._unheard += frame.toasts
             self._unheard_bell = self._unheard_bell or frame.bell
+        self._published.set()
+        if self.channels is not None and frame.alerts:
+            self.channels.send(frame.alerts)
         for listener in tuple(self._listeners):
             try:
                 listener(frame)
@@ -279,8 +308,10 @@ class Presenter:
         changed, self._changed = self._changed, set()
         old_rows: Mapping[str, RowProps] = previous.rows if previous is not None else {}
         views = {cid: v for cid in ids if (v := store.get(cid)) is not None}
-        alerts = self.rules.evaluate(
-            (views[cid] for cid in ids if cid in changed and cid in views), state, now
+        alerts = tuple(
+            self.alerts.evaluate(
+                (views[cid] for cid in ids if cid in changed and cid in views), state, now
+            )
         )
         rows: dict[str, RowProps] = {}
         changed_rows: set[str] = set()
@@ -290,7 +321,7 @@ class Presenter:
         for campaign_id, view in views.items():
             row = old_rows.get(campaign_id)
             if row is None or campaign_id in changed or changes_with_time(view, row, now):
-                new = row_props(view, now, self.rules.firing(campaign_id))
+                new = row_props(view, now, bool(self.alerts.firing(campaign_id)))
                 if new != row:
                     row = new
                     changed_rows.add(campaign_id)
@@ -324,8 +355,8 @@ class Presenter:
             offline=state.offline_since is not None,
             auth_error=state.auth_error is not None,
             alerts=alerts,
-            toasts=self._toasts(old_rows, rows, changed_rows, alerts),
-            bell=any(a.state == "firing" for a in alerts) or self._take_ring(),
+            toasts=tuple(alert_toast(alert) for alert in alerts),
+            bell=any(a.firing and a.severity == "alarm" for a in alerts) or self._take_ring(),
             counting=counting,
         )
 
@@ -342,7 +373,7 @@ class Presenter:
             if ids == previous.ids:
                 return previous.ids
             for gone in set(previous.ids).difference(ids):
-                self.rules.forget(gone)
+                self.alerts.forget(gone)
         return ids
 
     def _detail(self, views: dict[str, CampaignView], now: float) -> DetailProps | None:
@@ -356,7 +387,7 @@ class Presenter:
             view=view,
             history=history,
             history_version=history.version,
-            alert=self.rules.firing(view.campaign_id, FAILURE_RATE),
+            alert=FAILURE_RATE in self.alerts.firing(view.campaign_id),
             now=now,
             time_mode=self._time_mode,
         )
@@ -370,6 +401,8 @@ class Presenter:
         props = budget_props(budget, self.store.interval, now, paused=state.paused)
         if self._team:
             props = replace(props, team=self._team)
+        if self.channels is not None and self.channels.problem is not None:
+            props = replace(props, problem=self.channels.problem)
         old = previous.status if previous is not None else None
         urgent = old is None or (
             old.count_429,
@@ -377,27 +410,19 @@ class Presenter:
             old.cadence,
             bool(old.server),
             old.team,
-        ) != (props.count_429, props.overrun, props.cadence, bool(props.server), props.team)
+            old.problem,
+        ) != (
+            props.count_429,
+            props.overrun,
+            props.cadence,
+            bool(props.server),
+            props.team,
+            props.problem,
+        )
         if urgent or not live or now - self._status_at >= self.status_seconds:
             self._status_at = now
             return props
         return old if old is not None else props
-
-    @staticmethod
-    def _toasts(
-        old_rows: Mapping[str, RowProps],
-        rows: Mapping[str, RowProps],
-        changed_rows: set[str],
-        alerts: tuple[Alert, ...],
-    ) -> tuple[Toast, ...]:
-        """Found by comparing the previous frame's rows with this one's, plus the alerts."""
-        toasts: list[Toast] = []
-        for campaign_id in changed_rows:
-            toast = _finished_toast(old_rows.get(campaign_id), rows[campaign_id])
-            if toast is not None:
-                toasts.append(toast)
-        toasts.extend(_alert_toast(alert) for alert in alerts if alert.state == "firing")
-        return tuple(toasts)
 
 
 def _global_counting(state: GlobalState, now: float) -> bool:
@@ -405,28 +430,3 @@ def _global_counting(state: GlobalState, now: float) -> bool:
     return (
         state.rate_limited_until is not None and state.rate_limited_until > now
     ) or state.offline_since is not None
-
-
-def _finished_toast(old: RowProps | None, new: RowProps) -> Toast | None:
-    """A campaign seen running became completed, failed or cancelled (one fetched already
-    finished says nothing: nothing happened in front of the user)."""
-    if old is None or old.status is None or old.status.is_terminal:
-        return None
-    status = new.status
-    if status is None or not status.is_terminal:
-        return None
-    severity: Severity = "information" if status.value == "completed" else "warning"
-    name = safe_text(new.campaign_id, max_length=80)
-    return Toast("Campaign finished", f"{name} {status.value}", severity)
-
-
-def _alert_toast(alert: Alert) -> Toast:
-    name = safe_text(alert.campaign_id, max_length=80)
-    rate = f"{alert.value * 100:.1f}%"
-    threshold = f"{alert.threshold * 100:.1f}%"
-    return Toast(
-        "Failure alert",
-        f"{name}: failure rate {rate} is at or above {threshold}",
-        "error",
-        timeout=15,
-    )

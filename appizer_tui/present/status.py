@@ -21,6 +21,8 @@ class BudgetProps(msgspec.Struct, frozen=True):
     team: str = ""
     """Team mode (`--redis`): "team: 3 members, leader: host:pid", "solo: Redis unreachable
     (...)"; empty without a Redis URL."""
+    problem: str | None = None
+    """A failing alert channel (the `--on-alert` hook), already made safe; None when fine."""
 
 
 def budget_props(

@@ -4,7 +4,7 @@ Order for one successful poll: `CampaignUpdated`, then `CampaignFinished` if the
 terminal. A failed poll sends `CampaignErrored`. Schedule-only changes (phase, next poll time,
 expected interval) send `CampaignUpdated(changed=False)`. Nothing is sent for a campaign after
 its `CampaignRemoved`. Alerts are not the store's business: the presenter's rule engine decides
-them (`appizer_tui.present.rules`).
+them (`appizer_tui.alerts.rules`, run by the presenter).
 """
 
 from __future__ import annotations

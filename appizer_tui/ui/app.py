@@ -27,9 +27,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerState
 
+from appizer_tui.alerts.channels import AlertChannels
+from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present.presenter import Presenter
-from appizer_tui.present.rules import RuleEngine
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.team.member import TeamMember
@@ -77,10 +78,21 @@ class AppizerApp(App[int]):
         self.poller = poller
         self.clock = clock
         self.options = options
+        # Desktop notifications go through Textual's driver, between its frames; the bell
+        # for alarms comes from the frame (`Frame.bell`), so the notifier never rings it.
+        # A failing hook shows in the status line from the next frame, built at once.
+        self.alert_channels = AlertChannels.configured(
+            options.notify,
+            options.on_alert,
+            self._write_to_terminal,
+            bell=False,
+            on_problem=lambda _: self.presenter.wake(),
+        )
         self.presenter = Presenter(
             store,
             clock,
-            rules=RuleEngine.failure_rate(options.alert_failure_rate),
+            alerts=AlertEngine(options.alert_config),
+            channels=self.alert_channels,
             base_url=options.base_url,
             demo=options.demo,
             key_masked=options.key_masked,
@@ -138,8 +150,15 @@ class AppizerApp(App[int]):
         result = await super().run_async(**kwargs)
         return result if result is not None else self.return_code
 
+    def _write_to_terminal(self, text: str) -> None:
+        """Raw bytes to the terminal (a desktop notification), as `App.bell` writes its BEL."""
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
     async def on_unmount(self) -> None:
         await self._stop_engine()
+        # Hook runs still going are given a moment, then killed (each is bounded anyway).
+        await self.alert_channels.aclose(grace=1.0)
         # A save still running (or never started) when the viewer ends must not be lost.
         error = self.controller.flush(self.store.ids())
         if error is not None:

@@ -29,6 +29,7 @@ ACTION_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Filter campaigns", "Filter the list by id text or status (/)", "filter"),
     ("Cycle sort order", "added, id, status, progress, failure rate (s)", "sort"),
     ("Cycle time display", "Relative ages, local time, UTC (t)", "time_mode"),
+    ("Alerts", "Every alert since start, and which are firing (A)", "alerts"),
     ("Keys and symbols", "Every key, what the symbols and banners mean (?)", "help"),
 )
 """(title, help, MainScreen action) for the palette's system commands."""

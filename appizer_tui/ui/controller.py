@@ -23,6 +23,7 @@ from appizer_tui.team.member import TeamMember
 from appizer_tui.ui.options import ViewerOptions
 
 if TYPE_CHECKING:
+    from appizer_tui.alerts.alert import Alert
     from appizer_tui.api.secret import ApiKey
     from appizer_tui.polling.engine import Poller
     from appizer_tui.present.presenter import Presenter
@@ -112,6 +113,11 @@ class Controller:
         """Start watching `ids` (already validated)."""
         if ids:
             self.poller.add(*ids)
+
+    def alert_history(self) -> tuple[tuple[Alert, ...], tuple[Alert, ...]]:
+        """(every alert transition since start, the firing ones still firing), for `A`."""
+        alerts = self.presenter.alerts
+        return alerts.history(), alerts.firing_alerts()
 
     def remove(self, campaign_id: str) -> None:
         """Stop watching `campaign_id`."""

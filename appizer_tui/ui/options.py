@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from appizer_tui.alerts.rules import AlertConfig
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,14 +22,18 @@ class ViewerOptions:
     """True when watching the built-in simulator: the header says DEMO."""
     key_masked: str | None
     """The API key as it may be shown (`ApiKey.masked`), or None when no key is set."""
-    alert_failure_rate: float
-    """A campaign whose failure rate reaches this is highlighted and alerted once (its default
-    is the settings table's, `appizer_tui.settings_table`)."""
+    alert_config: AlertConfig
+    """The alert rules' settings (`--alert-failure-rate`, `--min-attempts`, ... and the
+    config file's `[alerts]` table)."""
     export_dir: Path
     """Where `e` writes exports."""
     watchlist_path: Path | None
     """The watchlist file that adds and removes are saved to; None for --no-persist."""
     time_mode: str = "relative"
     """How timestamps start out: "relative", "local" or "utc" (`t` cycles)."""
+    notify: str = "off"
+    """Desktop notifications through the terminal (`--notify`): auto, osc9, osc777, bell, off."""
+    on_alert: str | None = None
+    """The `--on-alert` command, run once per alert with its JSON on stdin."""
     startup_warning: str | None = None
     """Something the user should read once the viewer is up (a corrupt watchlist, say)."""

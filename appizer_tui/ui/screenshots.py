@@ -22,12 +22,12 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.errors import RateLimitedError
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
 from appizer_tui.ui.options import ViewerOptions
@@ -88,7 +88,7 @@ def build_scene(name: str, export_dir: Path | None = None) -> Scene:
         base_url=BASE_URL,
         demo=True,
         key_masked=key.masked,
-        alert_failure_rate=DEFAULT_FAILURE_RATE_THRESHOLD,
+        alert_config=AlertConfig(),
         export_dir=export_dir or Path("."),
         watchlist_path=None,
     )

@@ -80,8 +80,9 @@ def test_a_refused_value_names_the_flag_or_variable_it_came_from(tmp_path: Path)
 def test_file_values_are_used_and_paths_expanded(tmp_path: Path) -> None:
     env = write_config(
         tmp_path,
-        "interval = 10\nmax_rpm = 120\nbudget_share = 0.5\nalert_failure_rate = 0.2\n"
-        'watchlist = "~/w.json"\nexport_dir = "~/exports"\n',
+        "interval = 10\nmax_rpm = 120\nbudget_share = 0.5\n"
+        'watchlist = "~/w.json"\nexport_dir = "~/exports"\n'
+        "[alerts]\nfailure_rate = 0.2\n",
     )
     settings = resolve_settings(env=env)
     assert (settings.interval, settings.max_rpm, settings.budget_share) == (10.0, 120.0, 0.5)

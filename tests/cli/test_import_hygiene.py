@@ -162,6 +162,7 @@ RANK = {
     "history": 2,
     "polling": 3,
     "team": 4,
+    "alerts": 4,
     "present": 5,
     "ui": 6,
     "plain": 6,
@@ -169,6 +170,8 @@ RANK = {
 SHARED = {"appizer_tui", "appizer_tui.safe_text", "appizer_tui.files"}
 ALLOWED = {
     ("plain", "cli_common"),  # the `watch` and `export` click commands share the CLI's helpers
+    ("alerts/command.py", "cli_common"),  # `alerts test` takes the shared option rows
+    ("alerts/command.py", "config"),  # ... and resolves them as every command does
     ("ui/screenshots.py", "sim"),  # the screenshot tool drives the simulator (`make screenshots`)
     # `watch` records its polls, and `export --history/--offline` reads the history file without
     # a key: both need the resolved settings (history file, retention), not just a connection.

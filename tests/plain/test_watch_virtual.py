@@ -15,6 +15,7 @@ import httpx
 import pytest
 from plain_helpers import UPDATE, shown_rate
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.plain.watch import run_watch
@@ -154,7 +155,11 @@ async def test_jsonl_events_are_the_api_fields_at_that_moment() -> None:
     )
     assert code == 0  # without --exit-status a failed campaign is not an error
     assert err == ""
-    assert {e["event"] for e in events} == {"update", "terminal"}
+    assert {e["event"] for e in events} == {"update", "terminal", "alert"}
+    # Both finishes were seen live: one notice each (the rules are tested in tests/alerts).
+    notices = {(e["campaign_id"], e["rule"]) for e in events if e["event"] == "alert"}
+    assert notices == {("camp_send", "finished"), ("camp_fail", "failed")}
+    events = [e for e in events if e["event"] != "alert"]
     terminal = {e["campaign"]["campaign_id"]: e["campaign"]["status"] for e in events
                 if e["event"] == "terminal"}  # fmt: skip
     assert terminal == {"camp_send": "completed", "camp_fail": "failed"}
@@ -199,8 +204,9 @@ async def test_auth_error_in_jsonl_is_one_global_error_event() -> None:
         _sim(fake, SENDING), fake, ["camp_send"], key="sk_test_wrong_key_000000", fmt="jsonl"
     )
     assert code == 3
-    (event,) = [json.loads(line) for line in out.splitlines()]
+    event, alert = [json.loads(line) for line in out.splitlines()]
     assert event["event"] == "error" and event["campaign_id"] is None
+    assert (alert["event"], alert["rule"], alert["state"]) == ("alert", "api", "firing")
     assert event["error"]["kind"] == "auth" and event["error"]["http_status"] == 401
 
 
@@ -277,7 +283,7 @@ async def test_closed_output_ends_the_run() -> None:
     assert code == 141
 
 
-async def test_alerts_come_from_the_viewer_rules_at_or_above_the_threshold() -> None:
+async def test_alerts_are_the_presenters_with_the_rate_of_the_last_update() -> None:
     fake = FakeClock()
     sim = _sim(fake, SENDING, FAILS)
     events: list[dict[str, Any]] = []
@@ -287,24 +293,25 @@ async def test_alerts_come_from_the_viewer_rules_at_or_above_the_threshold() -> 
         ["camp_send", "camp_fail"],
         fmt="jsonl",
         stdout=Recorder(lambda line: events.append(json.loads(line))),
-        alert_failure_rate=0.0,  # every known rate is at or above it: the first data alerts
+        alert_config=AlertConfig(failure_rate=0.001, min_attempts=0),
     )
     assert code == 0 and err == ""
-    alerts = [e for e in events if e["event"] == "alert"]
-    assert sorted(a["campaign_id"] for a in alerts) == ["camp_fail", "camp_send"]
+    alerts = [e for e in events if e["event"] == "alert" and e["rule"] == "failure_rate"]
+    assert alerts, "the failing campaign's rate must alert"
     for alert in alerts:
-        assert (alert["rule"], alert["state"], alert["threshold"]) == (
-            "failure_rate",
-            "firing",
-            0.0,
-        )
-        before = events[events.index(alert) - 1]
-        assert before["event"] == "update" and before["metrics"]["failure_rate"] == alert["value"]
+        assert (alert["state"], alert["severity"], alert["threshold"]) == ("firing", "alarm", 0.001)
+        cid = alert["campaign_id"]
+        before = [e for e in events[: events.index(alert)] if e["event"] == "update"]
+        last = [e for e in before if e["campaign"]["campaign_id"] == cid][-1]
+        assert last["metrics"]["failure_rate"] == alert["value"] >= 0.001
+        assert alert["campaign"] == last["campaign"]
 
 
 async def test_an_alert_is_one_line_on_stderr() -> None:
     fake = FakeClock()
-    sim = _sim(fake, SENDING)
-    code, out, err = await _watch(sim, fake, ["camp_send"], alert_failure_rate=0.0)
+    sim = _sim(fake, FAILS)
+    config = AlertConfig(failure_rate=0.001, min_attempts=0, disabled=frozenset({"failed"}))
+    code, out, err = await _watch(sim, fake, ["camp_fail"], alert_config=config)
     assert code == 0 and "ALERT" not in out
-    assert len(re.findall(r"camp_send  ALERT failure rate \d+\.\d% is at or above 0\.0%", err)) == 1
+    found = re.findall(r"ALERT camp_fail: failure rate \d+\.\d% is at or above 0\.1%", err)
+    assert len(found) == 1, err

@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from present_helpers import Rig  # noqa: E402
 
+from appizer_tui.alerts.rules import AlertConfig, AlertEngine  # noqa: E402
 from appizer_tui.polling.clock import FakeClock  # noqa: E402
 from appizer_tui.present.presenter import Presenter  # noqa: E402
-from appizer_tui.present.rules import RuleEngine  # noqa: E402
 from appizer_tui.state.store import CampaignStore  # noqa: E402
 
 
@@ -24,7 +24,9 @@ from appizer_tui.state.store import CampaignStore  # noqa: E402
 async def rig() -> AsyncIterator[Rig]:
     clock = FakeClock()
     store = CampaignStore(interval=5.0, wall=clock.wall)
-    presenter = Presenter(store, clock, rules=RuleEngine.failure_rate(0.05), base_url="http://x")
+    # min_attempts 0: the rate rules judge the small campaigns of these tests too.
+    alerts = AlertEngine(AlertConfig(failure_rate=0.05, min_attempts=0))
+    presenter = Presenter(store, clock, alerts=alerts, base_url="http://x")
     built = Rig(clock, store, presenter)
     presenter.subscribe(built.frames.append)
     task = asyncio.create_task(presenter.run())

@@ -22,6 +22,7 @@ import httpx
 from term_screen import TermScreen
 from textual.pilot import Pilot
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.client import DEFAULT_TIMEOUTS, AppizerClient
 from appizer_tui.api.models import Campaign
 from appizer_tui.api.secret import ApiKey
@@ -255,7 +256,7 @@ def make_viewer(
         base_url=BASE_URL,
         demo=False,
         key_masked=ApiKey(key).masked if key else None,
-        alert_failure_rate=0.05,
+        alert_config=AlertConfig(),
         export_dir=tmp_path,
         watchlist_path=tmp_path / "watchlist.json" if persist else None,
     )

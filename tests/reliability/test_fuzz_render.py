@@ -30,10 +30,10 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
-from appizer_tui.present.rules import DEFAULT_FAILURE_RATE_THRESHOLD
 from appizer_tui.state.model import ErrorInfo
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
@@ -69,7 +69,7 @@ def make_app(tmp_path: Path) -> tuple[AppizerApp, CampaignStore, FakeClock]:
         base_url="http://127.0.0.1:9/v1",
         demo=False,
         key_masked="sk_test_…0000",
-        alert_failure_rate=DEFAULT_FAILURE_RATE_THRESHOLD,
+        alert_config=AlertConfig(),
         export_dir=tmp_path,
         watchlist_path=None,
     )

@@ -18,6 +18,7 @@ from pty_support import PtyProcess, add_campaign, clean_env, command
 from rel_support import make_viewer
 from textual.widgets import Input
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.sim.app import DEMO_API_KEY, Simulator
 from appizer_tui.sim.scenarios import demo_scenario
 from appizer_tui.sim.server import RunningServer, start_server
@@ -41,7 +42,7 @@ def controller(tmp_path: Path) -> Controller:
         base_url="http://127.0.0.1:9/v1",
         demo=False,
         key_masked=None,
-        alert_failure_rate=0.05,
+        alert_config=AlertConfig(),
         export_dir=tmp_path,
         watchlist_path=tmp_path / "watchlist.json",
     )

@@ -14,9 +14,9 @@ from ui_screen_text import list_rows, text_of
 
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
 from appizer_tui.history.reader import HistoryReader
-from appizer_tui.polling.replay import ReplayClock
 from appizer_tui.history.writer import HistoryWriter
 from appizer_tui.polling.clock import FakeClock
+from appizer_tui.polling.replay import ReplayClock
 from appizer_tui.replay_viewer import ReplayEngine
 from appizer_tui.state.format import format_clock_time
 from appizer_tui.state.store import CampaignStore

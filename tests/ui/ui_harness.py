@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from textual.pilot import Pilot
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import FakeClock
@@ -131,7 +132,7 @@ def make_harness(
         base_url=BASE_URL,
         demo=demo,
         key_masked=key.masked if key else None,
-        alert_failure_rate=0.05,
+        alert_config=AlertConfig(),
         export_dir=tmp_path,
         watchlist_path=tmp_path / "watchlist.json" if persist else None,
     )

@@ -27,7 +27,7 @@ _LEGEND: tuple[tuple[str, str], ...] = (
     ("\u2717 failed", "the campaign failed to send"),
     ("\u2298 cancelled", "cancelled before completion"),
     ("? <word>", "a status this version does not know, shown as the server sent it"),
-    ("!", "failure rate over the alert threshold"),
+    ("!", "an alert is firing (failure rate, stall, delivery rate): A lists them"),
     ("\u2717 (flag)", "the last poll failed: see the banner in the detail pane"),
     (
         f"{fmt.STALE_MARK} / STALE",
@@ -66,7 +66,7 @@ def help_groups(
         ("Detail pane", detail_keys),
         ("Watchlist and polling", pick("add", "remove", "refresh", "refresh_all", "pause")),
         ("API key", pick("api_key", "api_key_401")),
-        ("View", pick("filter", "sort", "time_mode", "back", "copy", "export")),
+        ("View", pick("filter", "sort", "time_mode", "back", "copy", "export", "alerts")),
         (
             "App",
             [

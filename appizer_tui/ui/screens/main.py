@@ -127,6 +127,14 @@ class MainScreen(MainActions, Screen[None]):
             tooltip="Back to the list; clear the filter",
         ),
         Binding(
+            "A",
+            "alerts",
+            "Alerts",
+            show=False,
+            id="alerts",
+            tooltip="Every alert since the viewer started, and which are firing",
+        ),
+        Binding(
             "question_mark,f1", "help", "Help", id="help", key_display="?", tooltip="This sheet"
         ),
         Binding("q", "app.quit_viewer", "Quit", id="quit", tooltip="Quit"),

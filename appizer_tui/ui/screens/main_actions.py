@@ -238,6 +238,12 @@ class MainActions(Screen[None]):
             self.remove_class("-filtering")
         self.campaign_list.focus()
 
+    def action_alerts(self) -> None:
+        """Show every alert since the viewer started."""
+        from appizer_tui.ui.screens.alerts import AlertsScreen
+
+        self.app.push_screen(AlertsScreen(*self.controller.alert_history()))
+
     def action_help(self) -> None:
         """Show every key."""
         from appizer_tui.ui.screens.help import HelpScreen

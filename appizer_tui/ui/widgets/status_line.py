@@ -9,18 +9,34 @@ from appizer_tui.ui.widgets.section import Section
 
 
 class StatusLine(Section[BudgetProps]):
-    """One line, or two when the budget is overrun and the pane is too narrow for both."""
+    """One line, or two when the budget is overrun and the pane is too narrow for both; one
+    more above while an alert hook fails."""
 
     DEFAULT_CSS = """
     StatusLine {
         height: auto;
-        max-height: 2;
+        max-height: 3;
         background: $panel;
         color: $text-muted;
     }
     """
 
+    def watch_props(self, old: BudgetProps | None, new: BudgetProps | None) -> None:
+        # The hook's line comes and goes: the widget's height changes with it.
+        if (old is not None and old.problem is not None) != (
+            new is not None and new.problem is not None
+        ):
+            self.refresh(layout=True)
+
     def render_props(self, props: BudgetProps, width: int) -> Content:
+        budget = self._budget(props, width)
+        if props.problem is None:
+            return budget
+        # A failing alert hook: on a line of its own, first, so it is never cut off.
+        problem = Content.styled(f" \u26a0 {props.problem}", "bold $text-warning")
+        return Content("\n").join([problem.truncate(width, ellipsis=True), budget])
+
+    def _budget(self, props: BudgetProps, width: int) -> Content:
         count_style = "bold $text-error" if props.count_429 else ""
         server = props.server
         if props.team and len(props.used) + len(server) + len(props.team) + 16 > width:
