@@ -50,8 +50,9 @@ def global_lines(
     if state.rate_limited_until is not None and state.rate_limited_until > now:
         budget = state.budget
         used = f"{budget.requests_last_minute:,} requests in the last minute"
-        if budget.server_limit is not None:
-            used += f", the server allows {budget.server_limit:,}"
+        allowance = fmt.server_allowance(budget)
+        if allowance is not None:
+            used += f", {allowance}"
         if budget.budget_rpm > 0:
             used += f" \u00b7 budget {budget.budget_rpm:,.0f}/min"
         lines.append(

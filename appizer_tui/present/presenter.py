@@ -341,7 +341,13 @@ class Presenter:
         if not live:
             # With no frames coming, a countdown would freeze: leave the reset time out.
             budget = replace(budget, server_reset_at=None)
-        props = budget_props(budget, self.store.interval, now, paused=state.paused)
+        props = budget_props(
+            budget,
+            self.store.interval,
+            now,
+            paused=state.paused,
+            auth_paused=state.auth_error is not None,
+        )
         old = previous.status if previous is not None else None
         urgent = old is None or (
             old.count_429,

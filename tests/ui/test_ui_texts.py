@@ -1,0 +1,33 @@
+"""What the screen says, as drawn: no sentence clipped, run together or contradicting another."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from ui_harness import Harness
+from ui_screen_text import drawn_text
+
+from appizer_tui.sim.ratelimit import RateLimit
+from appizer_tui.sim.scenarios import generated_scenario
+from appizer_tui.ui.widgets.status_line import StatusLine
+
+Factory = Callable[..., Harness]
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+async def test_the_interval_really_got_is_always_drawn(harness_factory: Factory, width: int) -> None:
+    # 10 campaigns every 5 s on a 1,000/hour key: 7,200/h, so polling stretches.
+    h = harness_factory(scenario=generated_scenario(10), rate_limit=RateLimit(1000, 3600.0))
+    async with h.app.run_test(size=(width, 30)) as pilot:
+        await h.advance(pilot, 20)
+        line = drawn_text(h.app.screen.query_one(StatusLine))
+        assert "\n" not in line
+        interval = re.search(r"polling every (\d+) s", line)
+        assert interval is not None, line
+        # 10 campaigns in 1,000 an hour: one poll each every 36 s at best.
+        assert int(interval.group(1)) >= 36
+        assert "7,200/h > 1,000/h budget" in line, line
+        if width >= 200:
+            assert "10 campaigns x 5 s = 7,200/h > 1,000/h budget: polling every" in line
