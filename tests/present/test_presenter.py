@@ -7,6 +7,7 @@ from present_helpers import Rig, campaign
 
 from appizer_tui.api.models import CampaignStatus
 from appizer_tui.present import cadence
+from appizer_tui.state import format as fmt
 from appizer_tui.state.model import ErrorInfo, GlobalState, Phase
 
 AUTH = ErrorInfo("auth", "Unauthorized", "Invalid API key", code="INVALID_API_KEY", http_status=401)
@@ -69,10 +70,10 @@ async def test_selection_moves_the_detail_at_once(rig: Rig) -> None:
 async def test_failure_rate_exactly_at_the_threshold_alerts_everywhere_once(rig: Rig) -> None:
     rig.store.add("a")
     rig.presenter.select("a")
-    rig.poll("a", campaign("a", failed=49))  # 4.9 %
+    rig.poll("a", campaign("a", sent=951, failed=49))  # 4.9 % of attempts
     await rig.clock.advance(cadence.FRAME_SECONDS)
     assert not rig.frame.rows["a"].alert and not rig.frame.bell
-    rig.poll("a", campaign("a", failed=50))  # exactly 5 %: at or above
+    rig.poll("a", campaign("a", sent=950, failed=50))  # exactly 5 %: at or above
     await rig.clock.advance(cadence.FRAME_SECONDS)
     frame = rig.frame
     assert frame.rows["a"].alert and frame.rows["a"].cell("flag") == "!"
@@ -140,7 +141,7 @@ async def test_stale_rows_change_with_time_alone(rig: Rig) -> None:
     await rig.clock.advance(cadence.FRAME_SECONDS)
     assert rig.frame.rows["a"].cell("age") == "live"
     await rig.clock.advance(12)  # past two intervals without a poll
-    assert rig.frame.rows["a"].stale and rig.frame.rows["a"].cell("age").startswith("\u29d7")
+    assert rig.frame.rows["a"].stale and rig.frame.rows["a"].cell("age").startswith(fmt.STALE_MARK)
 
 
 async def test_no_frame_and_no_wake_up_once_nothing_is_live(rig: Rig) -> None:
