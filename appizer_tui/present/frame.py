@@ -12,7 +12,7 @@ from typing import Literal
 
 import msgspec
 
-from appizer_tui.present.banners import BannerLine
+from appizer_tui.present.banners import BannerLine, RetryState
 from appizer_tui.present.rows import RowProps
 from appizer_tui.present.rules import Alert
 from appizer_tui.present.status import BudgetProps
@@ -56,6 +56,8 @@ class DetailProps(msgspec.Struct, frozen=True):
     """The failure-rate rule fires for it (the rate turns red)."""
     now: float
     time_mode: str
+    retry: RetryState | None = None
+    """What holds every retry back (a pause, a 401, OFFLINE's probe); None: nothing global."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)

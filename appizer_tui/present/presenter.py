@@ -23,7 +23,7 @@ from msgspec.structs import replace
 
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present import cadence
-from appizer_tui.present.banners import global_lines
+from appizer_tui.present.banners import global_lines, retry_state
 from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Severity, Toast
 from appizer_tui.present.rows import RowProps, changes_with_time, row_props
 from appizer_tui.present.rules import FAILURE_RATE, Alert, RuleEngine
@@ -272,7 +272,7 @@ class Presenter:
             assert row is not None
             rows[campaign_id] = row
             counting = counting or row.stale
-        detail = self._detail(views, now)
+        detail = self._detail(views, now, state)
         if detail is not None and detail.view.error is not None:
             counting = counting or detail.view.error.next_retry_at is not None
         counting = counting or _global_counting(state, now)
@@ -319,7 +319,9 @@ class Presenter:
                 self.rules.forget(gone)
         return ids
 
-    def _detail(self, views: dict[str, CampaignView], now: float) -> DetailProps | None:
+    def _detail(
+        self, views: dict[str, CampaignView], now: float, state: GlobalState
+    ) -> DetailProps | None:
         # Until the user picks one, the first campaign is selected (as in the list).
         campaign_id = self._selected if self._selected is not None else next(iter(views), None)
         view = views.get(campaign_id) if campaign_id is not None else None
@@ -333,6 +335,7 @@ class Presenter:
             alert=self.rules.firing(view.campaign_id, FAILURE_RATE),
             now=now,
             time_mode=self._time_mode,
+            retry=retry_state(state),
         )
 
     def _status(self, state: GlobalState, now: float, previous: Frame | None) -> BudgetProps:

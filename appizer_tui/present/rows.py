@@ -98,13 +98,20 @@ def row_state(view: CampaignView, now: float) -> RowState:
     return RowState.NORMAL
 
 
+def is_final(view: CampaignView) -> bool:
+    """The figures will not change: the campaign is done, or its status is terminal (failed
+    and cancelled are final at once, like a completed one past its tail)."""
+    campaign = view.campaign
+    return view.phase is Phase.DONE or (campaign is not None and campaign.status.is_terminal)
+
+
 def age_text(view: CampaignView, now: float) -> str:
     """The AGE cell: "live" while the data is fresh, the age once it is stale, "final" when the
     campaign is no longer polled. Fresh ages are not shown ticking: the detail pane has the
     exact figure, and a column of counters changing every second is noise (and bandwidth)."""
     if view.last_success_at is None:
         return fmt.MISSING
-    if view.phase is Phase.DONE:
+    if is_final(view):
         return "final"
     if view.is_stale(now):
         return fmt.STALE_MARK + fmt.format_duration_short(now - view.last_success_at)

@@ -17,7 +17,9 @@ Factory = Callable[..., Harness]
 
 
 @pytest.mark.parametrize("width", [80, 120, 200])
-async def test_the_interval_really_got_is_always_drawn(harness_factory: Factory, width: int) -> None:
+async def test_the_interval_really_got_is_always_drawn(
+    harness_factory: Factory, width: int
+) -> None:
     # 10 campaigns every 5 s on a 1,000/hour key: 7,200/h, so polling stretches.
     h = harness_factory(scenario=generated_scenario(10), rate_limit=RateLimit(1000, 3600.0))
     async with h.app.run_test(size=(width, 30)) as pilot:
@@ -31,3 +33,13 @@ async def test_the_interval_really_got_is_always_drawn(harness_factory: Factory,
         assert "7,200/h > 1,000/h budget" in line, line
         if width >= 200:
             assert "10 campaigns x 5 s = 7,200/h > 1,000/h budget: polling every" in line
+
+
+async def test_a_long_id_never_runs_into_the_freshness(harness_factory: Factory) -> None:
+    from appizer_tui.ui.widgets.detail_header import HeaderFreshness
+
+    h = harness_factory(ids=["camp_launch_eu"])
+    async with h.app.run_test(size=(80, 24)) as pilot:
+        await h.advance(pilot, 10)
+        fresh = drawn_text(h.app.screen.query_one(HeaderFreshness))
+        assert "live" in fresh and fresh.startswith(" "), fresh
