@@ -81,6 +81,9 @@ class RowProps(msgspec.Struct, frozen=True):
     status_rank: int
     progress: float | None
     failure_rate: float | None
+    counts: tuple[int, int, int, int, int, int] | None = None
+    """Recipients, sent, delivered, opened, clicked, failed (None before data): the totals
+    line sums these."""
 
     def cell(self, key: str) -> str:
         """The text of the cell `key` (one of CELL_KEYS)."""
@@ -195,6 +198,18 @@ def row_props(view: CampaignView, now: float, alert: bool) -> RowProps:
         status_rank=_status_rank(view),
         progress=metrics.progress,
         failure_rate=metrics.failure_rate,
+        counts=(
+            (
+                stats.total_recipients,
+                stats.sent,
+                stats.delivered,
+                stats.opened,
+                stats.clicked,
+                stats.failed,
+            )
+            if stats is not None
+            else None
+        ),
     )
 
 

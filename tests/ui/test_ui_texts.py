@@ -43,3 +43,27 @@ async def test_a_long_id_never_runs_into_the_freshness(harness_factory: Factory)
         await h.advance(pilot, 10)
         fresh = drawn_text(h.app.screen.query_one(HeaderFreshness))
         assert "live" in fresh and fresh.startswith(" "), fresh
+
+
+async def test_totals_line_sums_the_campaigns_the_filter_shows(harness_factory: Factory) -> None:
+    from textual.widgets import Input
+
+    from appizer_tui.ui.widgets.totals import TotalsLine
+
+    h = harness_factory(ids=["camp_launch_eu", "camp_flash_sale", "camp_promo_br"])
+    async with h.app.run_test(size=(200, 40)) as pilot:
+        await h.advance(pilot, 10)
+        totals = h.app.screen.query_one(TotalsLine)
+        truths = [h.truth_at_fetch("camp_launch_eu")["stats"]]
+        await pilot.press("slash")
+        h.app.screen.query_one("#filter-input", Input).value = "a"
+        await pilot.pause()
+        line = drawn_text(totals)
+        assert line.startswith("\u03a3 3 campaigns"), line
+        h.app.screen.query_one("#filter-input", Input).value = "_e"
+        await pilot.pause()
+        line = drawn_text(totals)
+        # "_e" matches camp_launch_eu only (camp_flash_sale and camp_promo_br have no "_e").
+        sent = truths[0]["sent"]
+        assert line.startswith("\u03a3 1 campaign "), line
+        assert f"sent {sent:,}" in line, line

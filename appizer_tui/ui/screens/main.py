@@ -24,6 +24,7 @@ from textual.widgets import Input
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present.frame import Frame
 from appizer_tui.present.rows import SORT_ARROWS
+from appizer_tui.present.totals import totals_props
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore
@@ -35,6 +36,7 @@ from appizer_tui.ui.widgets.banners import Banner
 from appizer_tui.ui.widgets.campaign_list import CampaignList
 from appizer_tui.ui.widgets.detail import DetailPane
 from appizer_tui.ui.widgets.status_line import StatusLine
+from appizer_tui.ui.widgets.totals import TotalsLine
 from appizer_tui.ui.widgets.welcome import Welcome
 
 
@@ -176,6 +178,7 @@ class MainScreen(MainActions, Screen[None]):
             with Vertical(id="list-pane"):
                 # The `/` filter's field is mounted above the list on first use (action_filter).
                 yield CampaignList(id="campaigns")
+                yield TotalsLine(id="totals")
             yield DetailPane(id="detail")
         yield Welcome(id="welcome")
         yield StatusLine(id="status-line")
@@ -265,6 +268,8 @@ class MainScreen(MainActions, Screen[None]):
             self._update_titles(frame)
         elif self.campaign_list.filter_text:
             self._update_titles(frame)
+        if not (old is None or frame.ids is not old.ids or self.campaign_list.filter_text):
+            self._update_totals(frame)  # else _update_titles just did
         self.detail.show(frame.detail)
         self.query_one(AppHeader).props = frame.header
         self.query_one("#global-banner", Banner).props = frame.banners
@@ -294,6 +299,14 @@ class MainScreen(MainActions, Screen[None]):
         pane.border_title = Content(f"Campaigns ({count})")
         # The filter is the user's text: a Content, since a str title is parsed as markup.
         pane.border_subtitle = Content(self._sort_filter_text())
+        self._update_totals(frame)
+
+    def _update_totals(self, frame: Frame | None) -> None:
+        """The totals of the rows the list shows (after the filter)."""
+        if frame is not None:
+            rows = frame.rows
+            shown = (rows[cid] for cid in self.campaign_list.visible_ids if cid in rows)
+            self.query_one(TotalsLine).props = totals_props(shown)
 
     # ----- covered by a dialog -----------------------------------------------------------
 
