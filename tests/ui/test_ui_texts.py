@@ -67,3 +67,24 @@ async def test_totals_line_sums_the_campaigns_the_filter_shows(harness_factory: 
         sent = truths[0]["sent"]
         assert line.startswith("\u03a3 1 campaign "), line
         assert f"sent {sent:,}" in line, line
+
+
+async def test_toasts_leave_the_status_line_and_sort_label_visible(
+    harness_factory: Factory,
+) -> None:
+    from textual.widgets._toast import Toast
+
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30), notifications=True) as pilot:
+        await h.advance(pilot, 10)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.pause()
+        toasts = list(h.app.screen.query(Toast))
+        assert toasts
+        status = h.app.screen.query_one(StatusLine).region
+        pane = h.app.screen.query_one("#list-pane").region
+        sort_label_row = pane.bottom - 1
+        for toast in toasts:
+            assert toast.region.bottom <= sort_label_row, (toast.region, pane)
+            assert not toast.region.overlaps(status)
