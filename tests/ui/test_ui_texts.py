@@ -88,3 +88,21 @@ async def test_toasts_leave_the_status_line_and_sort_label_visible(
         for toast in toasts:
             assert toast.region.bottom <= sort_label_row, (toast.region, pane)
             assert not toast.region.overlaps(status)
+
+
+async def test_help_and_key_prompt_never_run_words_together(harness_factory: Factory) -> None:
+    from ui_screen_text import text_of
+
+    h = harness_factory()
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        await h.advance(pilot, 5)
+        await pilot.press("K")
+        await pilot.pause()
+        helps = [text_of(w) for w in h.app.screen.query(".dialog-help")]
+        current = next(t for t in helps if "Current key" in t)
+        first, _, rest = current.partition("\n")
+        assert first.endswith(".") and rest.startswith("The new key"), current
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        shown = " ".join(text_of(w) for w in h.app.screen.query(".help-group"))
+        assert "\u2298 cancelled" in shown and "cancelled cancelled" not in shown
