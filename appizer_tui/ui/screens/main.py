@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present.frame import Frame
@@ -46,6 +46,12 @@ class FrameReady(Message):
     each carries its own toasts and changed rows)."""
 
     frame: Frame
+
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 12
+"""Below this size the layout cannot hold a list, a line of detail and the status line: the
+screen says so instead of drawing a broken one."""
 
 
 class MainScreen(MainActions, Screen[None]):
@@ -139,12 +145,14 @@ class MainScreen(MainActions, Screen[None]):
     styled first only to give the focus away in on_mount."""
 
     HORIZONTAL_BREAKPOINTS = [
-        (0, "-narrow"),
+        (0, "-too-narrow"),
+        (MIN_WIDTH, "-narrow"),
         (100, "-medium"),
         (160, "-wide"),
     ]
     VERTICAL_BREAKPOINTS = [
-        (0, "-short"),
+        (0, "-too-short"),
+        (MIN_HEIGHT, "-short"),
         (30, "-tall"),
         (48, "-very-tall"),
     ]
@@ -182,6 +190,9 @@ class MainScreen(MainActions, Screen[None]):
             yield DetailPane(id="detail")
         yield Welcome(id="welcome")
         yield StatusLine(id="status-line")
+        yield Static(
+            Content(f"enlarge the window to at least {MIN_WIDTH}x{MIN_HEIGHT}"), id="too-small"
+        )
         # The detail pane's parts and the footer follow the first frame (see _build_rest).
 
     @property
