@@ -35,3 +35,21 @@ async def test_below_40x12_the_screen_asks_for_a_larger_window(harness_factory: 
                 assert campaigns.region.area == 0, size
             else:
                 assert note.region.area == 0 and campaigns.region.area > 0, size
+
+
+async def test_under_80_columns_the_palette_key_leaves_the_footer(
+    harness_factory: Factory,
+) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    h = harness_factory()
+    async with h.app.run_test(size=(70, 24)) as pilot:
+        await h.advance(pilot, 5)
+        for width, shown in [(70, False), (100, True), (79, False)]:
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            await pilot.pause()
+            footer = h.app.screen.query_one(Footer)
+            line = " ".join(str(key.render()) for key in footer.query(FooterKey))
+            assert ("palette" in line) is shown, (width, line)

@@ -228,7 +228,7 @@ class MainScreen(MainActions, Screen[None]):
     async def _build_rest(self) -> None:
         """What the first frame can do without: the first figures are due in the list, and the
         detail's parts and the footer cost about as much again to compose, style and draw."""
-        from textual.widgets import Footer
+        from appizer_tui.ui.widgets.footer import AppFooter
 
         if self._suspended:  # a dialog opened first: build when it closes
             self._build_pending = True
@@ -236,7 +236,7 @@ class MainScreen(MainActions, Screen[None]):
         self._build_pending = False
         await self.detail.build()
         if self.is_attached:  # not when the viewer is already quitting
-            await self.mount(Footer(compact=True))
+            await self.mount(AppFooter(compact=True))
             # A Footer lists the bindings when told they changed, and the focus (the usual
             # teller) settled before it was mounted.
             self.refresh_bindings()
