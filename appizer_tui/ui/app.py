@@ -31,6 +31,7 @@ from appizer_tui.present.presenter import Presenter
 from appizer_tui.present.rules import RuleEngine
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.store import CampaignStore
+from appizer_tui.ui.colors import theme_for
 from appizer_tui.ui.commands import ACTION_COMMANDS, CampaignCommands
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
@@ -68,6 +69,7 @@ class AppizerApp(App[int]):
         options: ViewerOptions,
     ) -> None:
         super().__init__()
+        self.theme = theme_for(self.console.color_system, self.theme)
         self.store = store
         self.poller = poller
         self.clock = clock

@@ -1,0 +1,38 @@
+"""Colours that keep their meaning: the terminal's own green, yellow and red on 16 colours, and
+an alert marked by more than colour under NO_COLOR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from ui_harness import Harness
+
+from appizer_tui.ui.widgets.campaign_list import CampaignList
+
+Factory = Callable[..., Harness]
+
+
+def _colour_of(campaigns: CampaignList, word: str) -> object:
+    for y in range(1, campaigns.size.height):
+        for segment in campaigns.render_line(y):
+            if word in segment.text and segment.style is not None:
+                return segment.style.color
+    raise AssertionError(f"{word!r} not drawn")
+
+
+async def test_sixteen_colour_terminals_get_their_own_green_and_red(
+    harness_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    h = harness_factory(ids=["camp_weekly_digest", "camp_push_cert_fail"])
+    assert h.app.console.color_system == "standard"
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        await h.advance(pilot, 120, step=10)
+        campaigns = h.app.screen.query_one(CampaignList)
+        completed = _colour_of(campaigns, "completed")
+        failed = _colour_of(campaigns, "failed")
+        # ANSI colour numbers: the terminal's own palette, not an RGB rounded to grey.
+        assert getattr(completed, "number", None) == 2, completed  # green
+        assert getattr(failed, "number", None) == 1, failed  # red
