@@ -70,6 +70,7 @@ class AppizerApp(App[int]):
     ) -> None:
         super().__init__()
         self.theme = theme_for(self.console.color_system, self.theme)
+        self.set_class(self.no_color, "-no-color")  # app.tcss marks alerts without colour
         self.store = store
         self.poller = poller
         self.clock = clock

@@ -36,3 +36,20 @@ async def test_sixteen_colour_terminals_get_their_own_green_and_red(
         # ANSI colour numbers: the terminal's own palette, not an RGB rounded to grey.
         assert getattr(completed, "number", None) == 2, completed  # green
         assert getattr(failed, "number", None) == 1, failed  # red
+
+
+async def test_no_color_marks_an_alert_by_reverse_not_by_a_dimmer_grey(
+    harness_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    h = harness_factory(ids=["camp_promo_br", "camp_launch_eu"])
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        await h.advance(pilot, 60, step=10)
+        campaigns = h.app.screen.query_one(CampaignList)
+        styles = {}
+        for y in range(1, 3):
+            for segment in campaigns.render_line(y):
+                if segment.text.strip().startswith("camp_"):
+                    styles[segment.text.strip()] = segment.style
+        alert, normal = styles["camp_promo_br"], styles["camp_launch_eu"]
+        assert alert is not None and alert.reverse and not (normal and normal.reverse)
