@@ -3,6 +3,7 @@ an alert marked by more than colour under NO_COLOR."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -49,7 +50,8 @@ async def test_no_color_marks_an_alert_by_reverse_not_by_a_dimmer_grey(
         styles = {}
         for y in range(1, 3):
             for segment in campaigns.render_line(y):
-                if segment.text.strip().startswith("camp_"):
-                    styles[segment.text.strip()] = segment.style
+                found = re.search(r"camp_\w+", segment.text)
+                if found:
+                    styles[found.group()] = segment.style
         alert, normal = styles["camp_promo_br"], styles["camp_launch_eu"]
         assert alert is not None and alert.reverse and not (normal and normal.reverse)
