@@ -220,7 +220,6 @@ def legend() -> Content:
     parts: list[str | tuple[str, str]] = []
     for name, (red, green, blue) in _SERIES:
         parts.extend([("━━ ", f"rgb({red},{green},{blue})"), name, "   "])
-    parts.append(("counts: delivered above, the rest below", "$text-muted"))
     return Content.assemble(*parts)
 
 
