@@ -67,6 +67,8 @@ async def test_totals_line_sums_the_campaigns_the_filter_shows(harness_factory: 
         sent = truths[0]["sent"]
         assert line.startswith("\u03a3 1 campaign "), line
         assert f"sent {sent:,}" in line, line
+        # The rates over the sums have their own line: none is cut off.
+        assert all(f"{rate} " in line for rate in ("delivery", "open", "click", "failure")), line
 
 
 async def test_toasts_leave_the_status_line_and_sort_label_visible(

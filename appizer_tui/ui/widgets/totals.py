@@ -9,22 +9,33 @@ from appizer_tui.ui.widgets.section import Section
 
 
 class TotalsLine(Section[TotalsProps]):
-    """One line: "Σ 3 campaigns  recipients 61,250 · sent … · failure 1.2%", cut at the right
-    (the counts come first, the rates last, so a narrow pane keeps the counts)."""
+    """The counts ("Σ 3 campaigns  recipients 61,250 · sent …") and, on a second line, the
+    rates over the sums. With one line of height (app.tcss, short windows) the rates follow
+    the counts on the same line, cut at the right: the counts come first."""
 
     DEFAULT_CSS = """
     TotalsLine {
-        height: 1;
+        height: 2;
         color: $text-muted;
     }
     """
 
+    RATES = 4
+    """The last parts are the rates (see present.totals)."""
+
     def render_props(self, props: TotalsProps, width: int) -> Content:
         noun = "campaign" if props.campaigns == 1 else "campaigns"
-        pieces: list[Content | tuple[str, str] | str] = [
-            (f"\u03a3 {props.campaigns} {noun}", "bold"),
-        ]
-        for label, value in props.parts:
-            pieces.append(" \u00b7 " if len(pieces) > 1 else "  ")
-            pieces.append(Content.assemble((label + " ", "$text-muted"), (value, "$text")))
-        return Content.assemble(*pieces).truncate(width, ellipsis=True)
+        title = Content.styled(f"\u03a3 {props.campaigns} {noun}  ", "bold")
+        counts = _joined(props.parts[: -self.RATES])
+        rates = _joined(props.parts[-self.RATES :])
+        if self.size.height < 2:
+            return Content.assemble(title, counts, " \u00b7 ", rates).truncate(width, ellipsis=True)
+        lines = [Content.assemble(title, counts), Content.assemble(" " * title.cell_length, rates)]
+        return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)
+
+
+def _joined(parts: tuple[tuple[str, str], ...]) -> Content:
+    pieces = [
+        Content.assemble((label + " ", "$text-muted"), (value, "$text")) for label, value in parts
+    ]
+    return Content(" \u00b7 ").join(pieces)
