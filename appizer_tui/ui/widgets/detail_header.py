@@ -112,7 +112,7 @@ class HeaderTitle(Section[_Title]):
 LONG_WIDTH = 24
 """Cells for "live · updated 14:02:31" and a blank before it; fixed, so a new text never
 moves the title."""
-SHORT_WIDTH = 11
+SHORT_WIDTH = 10
 """Cells for "STALE 12m", "12s ago", "final"."""
 
 
