@@ -50,8 +50,9 @@ def global_lines(
     if state.rate_limited_until is not None and state.rate_limited_until > now:
         budget = state.budget
         used = f"{budget.requests_last_minute:,} requests in the last minute"
-        if budget.server_limit is not None:
-            used += f", the server allows {budget.server_limit:,}"
+        allowance = fmt.server_allowance(budget)
+        if allowance is not None:
+            used += f", {allowance}"
         if budget.budget_rpm > 0:
             used += f" \u00b7 budget {budget.budget_rpm:,.0f}/min"
         lines.append(
@@ -79,20 +80,50 @@ def global_lines(
     return tuple(lines)
 
 
+class RetryState(msgspec.Struct, frozen=True):
+    """What decides a campaign's next retry when it is not its own schedule: all polling is
+    paused (by `p` or a refused key), or the API is OFFLINE and one probe at a time checks for
+    it (then the probe's time is the next retry, as the OFFLINE banner says)."""
+
+    paused: bool = False
+    next_probe_at: float | None = None
+
+
+def retry_state(state: GlobalState) -> RetryState | None:
+    """The global hold on retries for the store's global state (None when there is none)."""
+    if state.paused or state.auth_error is not None:
+        return RetryState(paused=True)
+    if state.offline_since is not None:
+        return RetryState(next_probe_at=state.next_probe_at)
+    return None
+
+
+def _retry_text(error: ErrorInfo, now: float, hold: RetryState | None) -> str:
+    if hold is not None and hold.paused:
+        return "polling paused"
+    if hold is not None and error.kind == "network":
+        # One source: the OFFLINE probe retries for every campaign.
+        at = hold.next_probe_at
+        return f"retrying {fmt.format_countdown(at - now)}" if at is not None else "retrying"
+    if error.next_retry_at is not None:
+        return f"next retry {fmt.format_countdown(error.next_retry_at - now)}"
+    return "no automatic retry"
+
+
 NOT_VISIBLE_YET = "a new campaign can take a moment to appear"
 
 
-def campaign_lines(view: CampaignView, now: float) -> tuple[BannerLine, ...]:
-    """The banner for one campaign's own error (global ones are shown above both panes)."""
+def campaign_lines(
+    view: CampaignView, now: float, hold: RetryState | None = None
+) -> tuple[BannerLine, ...]:
+    """The banner for one campaign's own error (global ones are shown above both panes);
+    `hold` is what holds every retry back, so the banner never contradicts the global one."""
     error = view.error
     if error is None or error.kind in ("auth", "rate_limited"):
         return ()
     if view.phase is Phase.NOT_FOUND:
         return (BannerLine("error", "404 NOT FOUND", _message(error), "d remove \u00b7 r retry"),)
-    if error.next_retry_at is not None:
-        retry = f"next retry {fmt.format_countdown(error.next_retry_at - now)}"
-    else:
-        retry = "no automatic retry"
+    retry = _retry_text(error, now, hold)
     attempts = f"attempt {error.attempts}" if error.attempts > 1 else ""
     if view.not_visible_yet:
         # The engine's first-minute grace: say it is still looking, not that it gave up.

@@ -13,7 +13,7 @@ from typing import Literal
 import msgspec
 
 from appizer_tui.alerts.alert import Alert
-from appizer_tui.present.banners import BannerLine
+from appizer_tui.present.banners import BannerLine, RetryState
 from appizer_tui.present.rows import RowProps
 from appizer_tui.present.status import BudgetProps
 from appizer_tui.state.history import History
@@ -58,6 +58,8 @@ class DetailProps(msgspec.Struct, frozen=True):
     """The `failure_rate` rule fires for it (the rate turns red), `AlertEngine.firing`."""
     now: float
     time_mode: str
+    retry: RetryState | None = None
+    """What holds every retry back (a pause, a 401, OFFLINE's probe); None: nothing global."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)

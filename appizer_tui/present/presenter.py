@@ -27,8 +27,8 @@ from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present import cadence
-from appizer_tui.present.banners import global_lines
-from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Toast
+from appizer_tui.present.banners import global_lines, retry_state
+from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Severity, Toast
 from appizer_tui.present.rows import RowProps, changes_with_time, row_props
 from appizer_tui.present.status import BudgetProps, budget_props
 from appizer_tui.present.toasts import alert_toast
@@ -328,7 +328,7 @@ class Presenter:
             assert row is not None
             rows[campaign_id] = row
             counting = counting or row.stale
-        detail = self._detail(views, now)
+        detail = self._detail(views, now, state)
         if detail is not None and detail.view.error is not None:
             counting = counting or detail.view.error.next_retry_at is not None
         counting = counting or _global_counting(state, now)
@@ -376,7 +376,9 @@ class Presenter:
                 self.alerts.forget(gone)
         return ids
 
-    def _detail(self, views: dict[str, CampaignView], now: float) -> DetailProps | None:
+    def _detail(
+        self, views: dict[str, CampaignView], now: float, state: GlobalState
+    ) -> DetailProps | None:
         # Until the user picks one, the first campaign is selected (as in the list).
         campaign_id = self._selected if self._selected is not None else next(iter(views), None)
         view = views.get(campaign_id) if campaign_id is not None else None
@@ -390,6 +392,7 @@ class Presenter:
             alert=FAILURE_RATE in self.alerts.firing(view.campaign_id),
             now=now,
             time_mode=self._time_mode,
+            retry=retry_state(state),
         )
 
     def _status(self, state: GlobalState, now: float, previous: Frame | None) -> BudgetProps:
@@ -398,7 +401,13 @@ class Presenter:
         if not live:
             # With no frames coming, a countdown would freeze: leave the reset time out.
             budget = replace(budget, server_reset_at=None)
-        props = budget_props(budget, self.store.interval, now, paused=state.paused)
+        props = budget_props(
+            budget,
+            self.store.interval,
+            now,
+            paused=state.paused,
+            auth_paused=state.auth_error is not None,
+        )
         if self._team:
             props = replace(props, team=self._team)
         if self.channels is not None and self.channels.problem is not None:

@@ -81,6 +81,9 @@ class RowProps(msgspec.Struct, frozen=True):
     status_rank: int
     progress: float | None
     failure_rate: float | None
+    counts: tuple[int, int, int, int, int, int] | None = None
+    """Recipients, sent, delivered, opened, clicked, failed (None before data): the totals
+    line sums these."""
 
     def cell(self, key: str) -> str:
         """The text of the cell `key` (one of CELL_KEYS)."""
@@ -98,6 +101,13 @@ def row_state(view: CampaignView, now: float) -> RowState:
     return RowState.NORMAL
 
 
+def is_final(view: CampaignView) -> bool:
+    """The figures will not change: the campaign is done, or its status is terminal (failed
+    and cancelled are final at once, like a completed one past its tail)."""
+    campaign = view.campaign
+    return view.phase is Phase.DONE or (campaign is not None and campaign.status.is_terminal)
+
+
 def age_text(view: CampaignView, now: float) -> str:
     """The AGE cell: "live" while the data is fresh, the age once it is stale, "final" when the
     campaign is no longer polled. Fresh ages are not shown ticking: the detail pane has the
@@ -106,7 +116,7 @@ def age_text(view: CampaignView, now: float) -> str:
         return fmt.MISSING
     if view.recorded:  # from the history file, until the first poll answers
         return "rec" + fmt.format_duration_short(now - view.last_success_at)  # fits AGE: "rec11s"
-    if view.phase is Phase.DONE:
+    if is_final(view):
         return "final"
     if view.is_stale(now):
         return fmt.STALE_MARK + fmt.format_duration_short(now - view.last_success_at)
@@ -190,6 +200,18 @@ def row_props(view: CampaignView, now: float, alert: bool) -> RowProps:
         status_rank=_status_rank(view),
         progress=metrics.progress,
         failure_rate=metrics.failure_rate,
+        counts=(
+            (
+                stats.total_recipients,
+                stats.sent,
+                stats.delivered,
+                stats.opened,
+                stats.clicked,
+                stats.failed,
+            )
+            if stats is not None
+            else None
+        ),
     )
 
 

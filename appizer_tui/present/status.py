@@ -17,7 +17,11 @@ class BudgetProps(msgspec.Struct, frozen=True):
     server: str
     count_429: int
     overrun: str | None
+    """The long budget sentence, when the watchlist costs more than the budget."""
     cadence: str
+    """The interval really got ("polling every 36 s"), or why nothing is polled."""
+    overrun_short: str | None = None
+    """The same sentence led by the interval, for lines too narrow for the long one."""
     team: str = ""
     """Team mode (`--redis`): "team: 3 members, leader: host:pid", "solo: Redis unreachable
     (...)"; empty without a Redis URL."""
@@ -26,9 +30,15 @@ class BudgetProps(msgspec.Struct, frozen=True):
 
 
 def budget_props(
-    budget: BudgetStatus, interval: float, now: float, *, paused: bool = False
+    budget: BudgetStatus,
+    interval: float,
+    now: float,
+    *,
+    paused: bool = False,
+    auth_paused: bool = False,
 ) -> BudgetProps:
-    """The budget line for `budget` at wall time `now`; `interval` is the configured cadence."""
+    """The budget line for `budget` at wall time `now`; `interval` is the configured cadence.
+    `paused` is the user's pause (`p`), `auth_paused` a refused key (the 401 banner's pause)."""
     if budget.budget_rpm > 0:
         used = f"{budget.requests_last_minute:,}/{budget.budget_rpm:,.0f} req/min"
     else:
@@ -40,6 +50,15 @@ def budget_props(
         server = f"server {budget.server_remaining:,}{limit} left"
         if budget.server_reset_at is not None:
             server += f", resets {fmt.format_countdown(budget.server_reset_at - now)}"
-    overrun = fmt.budget_sentence(budget)
-    cadence = "PAUSED \u00b7 p resumes" if paused else fmt.polling_interval(budget, interval)
-    return BudgetProps(used, server, budget.count_429, overrun, cadence)
+    if paused or auth_paused:
+        # Nothing is polled: the interval and the budget sentence would contradict the banner.
+        cadence = "PAUSED \u00b7 p resumes" if paused else "polling paused \u00b7 k enter a key"
+        return BudgetProps(used, server, budget.count_429, None, cadence)
+    return BudgetProps(
+        used,
+        server,
+        budget.count_429,
+        fmt.budget_sentence(budget),
+        fmt.polling_interval(budget, interval),
+        fmt.budget_sentence(budget, short=True),
+    )

@@ -34,6 +34,7 @@ from appizer_tui.present.presenter import Presenter
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.team.member import TeamMember
+from appizer_tui.ui.colors import theme_for
 from appizer_tui.ui.commands import ACTION_COMMANDS, CampaignCommands
 from appizer_tui.ui.controller import Controller
 from appizer_tui.ui.options import ViewerOptions
@@ -74,6 +75,8 @@ class AppizerApp(App[int]):
         """`poller` is the engine: a `Poller`, or with `--redis` a `TeamMember` (whose state the
         status line then shows)."""
         super().__init__()
+        self.theme = theme_for(self.console.color_system, self.theme)
+        self.set_class(self.no_color, "-no-color")  # app.tcss marks alerts without colour
         self.store = store
         self.poller = poller
         self.clock = clock

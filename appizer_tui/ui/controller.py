@@ -51,12 +51,13 @@ class AddPlan:
     refused: tuple[tuple[str, str], ...] = ()
     already: tuple[str, ...] = ()
 
-    def summary(self, limit: int = 3) -> str:
+    def summary(self, limit: int = 3, *, done: bool = False) -> str:
         """One line for the add dialog and the toast (ids made safe for display); at most
-        `limit` refused ids are named."""
+        `limit` refused ids are named. `done`: the ids were added ("added 10", not "10 to
+        add")."""
         parts = []
         if self.valid:
-            parts.append(f"{len(self.valid)} to add")
+            parts.append(f"added {len(self.valid)}" if done else f"{len(self.valid)} to add")
         if self.already:
             parts.append(f"{len(self.already)} already watched")
         for campaign_id, reason in self.refused[:limit]:

@@ -180,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = Path(args[0])
     target.mkdir(parents=True, exist_ok=True)
     os.environ["TZ"] = "UTC"  # local times read the same everywhere
+    # The same colours whatever TERM this runs under (16 colours would pick the ANSI theme).
+    os.environ["COLORTERM"] = "truecolor"
     time.tzset()
     for name, sizes in SCENES.items():
         for size_name in sizes:

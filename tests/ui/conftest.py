@@ -34,6 +34,14 @@ def _utc() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _true_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The viewer picks its theme from the terminal's colours (TERM, COLORTERM): tests and
+    snapshots see a true-colour terminal unless they say otherwise."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _steady_flash(monkeypatch: pytest.MonkeyPatch) -> None:
     """Deltas stay highlighted for the whole test: what a snapshot shows cannot depend on how
     fast the machine is."""

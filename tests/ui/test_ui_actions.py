@@ -61,6 +61,10 @@ async def test_t_cycles_relative_local_and_utc(harness_factory: Factory) -> None
         assert "2023-11-14 22:" in text_of(times) and "UTC" in text_of(times)
         await pilot.press("t")
         assert "ago" in text_of(times)
+        await pilot.pause()
+        # Pressed three times: one toast, the latest, not a stack of three.
+        toasts = [str(n.message) for n in h.app._notifications if n.title == "Timestamps"]
+        assert len(toasts) == 1 and "relative" in toasts[0], toasts
 
 
 async def test_palette_goes_to_a_campaign_and_runs_actions(harness_factory: Factory) -> None:

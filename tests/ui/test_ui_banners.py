@@ -86,7 +86,7 @@ async def test_429_banner_counts_down(harness_factory: Factory) -> None:
         banner = banner_text(h.app, "#global-banner")
         later = int(re.search(r"resuming in (\d+) s", banner).group(1))  # type: ignore[union-attr]
         assert later < first
-        assert "the server allows 10" in banner
+        assert "the server allows 10 a minute" in banner
         status = text_of(h.app.screen.query_one(StatusLine))
         assert "429s: " in status and "429s: 0" not in status
 

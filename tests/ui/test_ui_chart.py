@@ -6,6 +6,7 @@ blank render repaints the chart alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -52,3 +53,36 @@ async def test_another_campaign_blanks_the_chart_without_a_layout(
         await pilot.pause()
         assert not plot.blank and chart.replots == drawn + 1
         assert layouts and not any(layouts)
+
+
+async def test_chart_reads_counts_from_zero_one_time_unit_and_a_legend_outside(
+    harness_factory: Factory,
+) -> None:
+    h = harness_factory(ids=["camp_launch_eu"])
+    async with h.app.run_test(size=(200, 60)) as pilot:
+        await h.advance(pilot, 150)
+        chart = h.app.screen.query_one(ChartPanel)
+        for worker in list(h.app.workers):
+            if worker.name == "plotext-import":
+                await worker.wait()
+        await pilot.pause()
+        chart.maybe_replot(force=True)
+        await pilot.pause()
+        plot: Any = chart.query_one("#chart-plot")
+        drawn = plot.render().plain
+        legend = str(chart.query_one("#chart-legend").render())
+        for name in ("delivered", "opened", "clicked", "failed"):
+            assert name in legend and name not in drawn  # the legend is outside the plot
+        assert "--" not in drawn.replace("\u2500", "")
+        labels = re.findall(r"-\d+(?:\.\d)?([smh])\b", drawn)
+        assert labels and len(set(labels)) == 1, labels  # one time unit on the axis
+        counts = re.findall(
+            r"^\s*([\d,]+)\s*[\u2502\u2524\u251c\u2510\u2518\u250c\u2514]", drawn, re.M
+        )
+        assert "0" in counts and any("," in c for c in counts), counts
+        delivered = h.truth_at_fetch("camp_launch_eu")["stats"]["delivered"]
+        assert delivered > 1_000  # so the top axis needs a thousands separator
+
+
+def test_each_series_has_its_own_colour() -> None:
+    assert len(set(chart_module.SERIES_COLORS.values())) == 4

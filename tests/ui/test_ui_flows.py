@@ -185,6 +185,7 @@ async def test_add_several_ids_with_one_invalid(harness_factory: Factory) -> Non
         assert h.app.screen.query_one(CampaignList).cursor_id == "camp_flash_sale"
         messages = " ".join(str(n.message) for n in h.app._notifications)
         assert "refused camp/bad" in messages and "already watched" in messages
+        assert "added 2" in messages and "to add" not in messages
         await h.advance(pilot, 10)
         rows = list_rows(h.app)
         assert "camp_promo_br" in rows and "sending" in rows["camp_promo_br"]
@@ -286,6 +287,9 @@ async def test_refresh_one_and_all(harness_factory: Factory) -> None:
         assert h.simulator.requests_for(selected) == before + 1
         assert h.simulator.requests_served == served + 1
         await pilot.press("R")
+        await pilot.pause()
+        told = [str(n.message) for n in h.app._notifications if n.title == "Refresh all"]
+        assert told == [f"Polling {len(h.store.ids())} campaigns now, within the budget."]
         await h.advance(pilot, 10, step=1)
         assert h.simulator.requests_served >= served + 1 + len(h.simulator.campaign_ids())
 

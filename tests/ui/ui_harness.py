@@ -23,7 +23,7 @@ from appizer_tui.polling.clock import FakeClock
 from appizer_tui.polling.engine import Poller
 from appizer_tui.sim.app import DEMO_API_KEY, Simulator
 from appizer_tui.sim.ratelimit import RateLimit
-from appizer_tui.sim.scenarios import campaign_state, demo_scenario
+from appizer_tui.sim.scenarios import Scenario, campaign_state, demo_scenario
 from appizer_tui.state.store import CampaignStore
 from appizer_tui.ui.app import AppizerApp
 from appizer_tui.ui.options import ViewerOptions
@@ -109,6 +109,7 @@ def make_harness(
     demo: bool = True,
     scenario_seed: int = 0,
     options: Callable[[ViewerOptions], ViewerOptions] | None = None,
+    scenario: Scenario | None = None,
 ) -> Harness:
     """A viewer wired to a fresh simulator (or to `transport`), watching `ids` (default: the
     demo scenario's campaigns)."""
@@ -117,7 +118,7 @@ def make_harness(
     if rate_limit is not None:
         simulator_kwargs["rate_limit"] = rate_limit
     start = clock.wall()
-    simulator = Simulator(demo_scenario(), **simulator_kwargs)
+    simulator = Simulator(scenario or demo_scenario(), **simulator_kwargs)
     key = ApiKey(api_key) if api_key else None
     client = AppizerClient(
         key,

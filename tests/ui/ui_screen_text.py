@@ -44,3 +44,9 @@ def banner_text(app: App[Any], selector: str) -> str:
     """A banner's text ('' when hidden)."""
     banner = app.screen.query_one(selector, Banner)
     return text_of(banner) if banner.props else ""
+
+
+def drawn_text(widget: Widget) -> str:
+    """What the widget really shows: its lines as laid out on screen (clipped to its height and
+    width), not what it would render with unlimited room."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))

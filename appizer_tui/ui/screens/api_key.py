@@ -42,13 +42,13 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
             self._paused_logs = None
 
     def compose(self) -> ComposeResult:
-        current = f"Current key: {self._current}" if self._current else "No key is set."
+        current = f"Current key: {self._current}." if self._current else "No key is set."
         with Vertical(classes="dialog"):
             yield Static(Content.styled("API key", "bold"), classes="dialog-title")
             if self._reason:
                 yield Static(Content.styled(self._reason, "$text-error"), classes="dialog-help")
             yield Static(
-                Content(f"{current} The new key is used from the next request; it is not saved."),
+                Content(f"{current}\nThe new key is used from the next request; it is not saved."),
                 classes="dialog-help",
             )
             yield Input(placeholder="sk_live_...", password=True, id="key-input")

@@ -25,7 +25,7 @@ _LEGEND: tuple[tuple[str, str], ...] = (
     ("\u25cb pending", "queued, not sending yet"),
     ("\u2713 completed", "finished sending (opens and clicks still polled for a while)"),
     ("\u2717 failed", "the campaign failed to send"),
-    ("\u2298 cancelled", "cancelled before completion"),
+    ("\u2298 cancelled", "stopped by someone before it finished sending"),
     ("? <word>", "a status this version does not know, shown as the server sent it"),
     ("!", "an alert is firing (failure rate, stall, delivery rate): A lists them"),
     ("\u2717 (flag)", "the last poll failed: see the banner in the detail pane"),

@@ -19,11 +19,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present.frame import Frame
 from appizer_tui.present.rows import SORT_ARROWS
+from appizer_tui.present.totals import totals_props
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state.store import CampaignStore
@@ -35,6 +36,7 @@ from appizer_tui.ui.widgets.banners import Banner
 from appizer_tui.ui.widgets.campaign_list import CampaignList
 from appizer_tui.ui.widgets.detail import DetailPane
 from appizer_tui.ui.widgets.status_line import StatusLine
+from appizer_tui.ui.widgets.totals import TotalsLine
 from appizer_tui.ui.widgets.welcome import Welcome
 
 
@@ -44,6 +46,12 @@ class FrameReady(Message):
     each carries its own toasts and changed rows)."""
 
     frame: Frame
+
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 12
+"""Below this size the layout cannot hold a list, a line of detail and the status line: the
+screen says so instead of drawing a broken one."""
 
 
 class MainScreen(MainActions, Screen[None]):
@@ -145,12 +153,14 @@ class MainScreen(MainActions, Screen[None]):
     styled first only to give the focus away in on_mount."""
 
     HORIZONTAL_BREAKPOINTS = [
-        (0, "-narrow"),
+        (0, "-too-narrow"),
+        (MIN_WIDTH, "-narrow"),
         (100, "-medium"),
         (160, "-wide"),
     ]
     VERTICAL_BREAKPOINTS = [
-        (0, "-short"),
+        (0, "-too-short"),
+        (MIN_HEIGHT, "-short"),
         (30, "-tall"),
         (48, "-very-tall"),
     ]
@@ -184,9 +194,13 @@ class MainScreen(MainActions, Screen[None]):
             with Vertical(id="list-pane"):
                 # The `/` filter's field is mounted above the list on first use (action_filter).
                 yield CampaignList(id="campaigns")
+                yield TotalsLine(id="totals")
             yield DetailPane(id="detail")
         yield Welcome(id="welcome")
         yield StatusLine(id="status-line")
+        yield Static(
+            Content(f"enlarge the window to at least {MIN_WIDTH}x{MIN_HEIGHT}"), id="too-small"
+        )
         # The detail pane's parts and the footer follow the first frame (see _build_rest).
 
     @property
@@ -222,7 +236,7 @@ class MainScreen(MainActions, Screen[None]):
     async def _build_rest(self) -> None:
         """What the first frame can do without: the first figures are due in the list, and the
         detail's parts and the footer cost about as much again to compose, style and draw."""
-        from textual.widgets import Footer
+        from appizer_tui.ui.widgets.footer import AppFooter
 
         if self._suspended:  # a dialog opened first: build when it closes
             self._build_pending = True
@@ -230,7 +244,7 @@ class MainScreen(MainActions, Screen[None]):
         self._build_pending = False
         await self.detail.build()
         if self.is_attached:  # not when the viewer is already quitting
-            await self.mount(Footer(compact=True))
+            await self.mount(AppFooter(compact=True))
             # A Footer lists the bindings when told they changed, and the focus (the usual
             # teller) settled before it was mounted.
             self.refresh_bindings()
@@ -273,6 +287,8 @@ class MainScreen(MainActions, Screen[None]):
             self._update_titles(frame)
         elif self.campaign_list.filter_text:
             self._update_titles(frame)
+        if not (old is None or frame.ids is not old.ids or self.campaign_list.filter_text):
+            self._update_totals(frame)  # else _update_titles just did
         self.detail.show(frame.detail)
         self.query_one(AppHeader).props = frame.header
         self.query_one("#global-banner", Banner).props = frame.banners
@@ -302,6 +318,14 @@ class MainScreen(MainActions, Screen[None]):
         pane.border_title = Content(f"Campaigns ({count})")
         # The filter is the user's text: a Content, since a str title is parsed as markup.
         pane.border_subtitle = Content(self._sort_filter_text())
+        self._update_totals(frame)
+
+    def _update_totals(self, frame: Frame | None) -> None:
+        """The totals of the rows the list shows (after the filter)."""
+        if frame is not None:
+            rows = frame.rows
+            shown = (rows[cid] for cid in self.campaign_list.visible_ids if cid in rows)
+            self.query_one(TotalsLine).props = totals_props(shown)
 
     # ----- covered by a dialog -----------------------------------------------------------
 

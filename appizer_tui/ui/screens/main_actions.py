@@ -63,6 +63,11 @@ class MainActions(Screen[None]):
     def _toast(
         self, message: str, *, severity: SeverityLevel = "information", title: str = ""
     ) -> None:
+        # One toast per kind: a key pressed again replaces its toast instead of stacking them.
+        # Textual has no public "replace", and clear_notifications would drop alerts too.
+        if title:
+            for old in [n for n in self.app._notifications if n.title == title]:
+                self.app._unnotify(old, refresh=False)
         # Every toast carries untrusted text at some point: never parse it as markup.
         self.notify(message, title=title, severity=severity, markup=False)
 
@@ -90,9 +95,11 @@ class MainActions(Screen[None]):
             self._persist(self.store.ids(), (), self.controller.record_change())
             self.campaign_list.select(plan.valid[0])
         if plan.refused:
-            self._toast(plan.summary(limit=10), severity="warning", title="Some ids were refused")
+            self._toast(
+                plan.summary(limit=10, done=True), severity="warning", title="Some ids were refused"
+            )
         elif plan.valid or plan.already:
-            self._toast(plan.summary(), title="Watchlist")
+            self._toast(plan.summary(done=True), title="Watchlist")
 
     def action_remove(self) -> None:
         """Ask, then stop watching the selected campaign."""
@@ -131,6 +138,8 @@ class MainActions(Screen[None]):
     def action_refresh_all(self) -> None:
         """Poll every campaign now (within the budget)."""
         self.controller.refresh(None)
+        count = len(self.store.ids())
+        self._toast(f"Polling {count:,} campaigns now, within the budget.", title="Refresh all")
 
     def action_pause(self) -> None:
         """Pause or resume all polling."""
@@ -224,7 +233,7 @@ class MainActions(Screen[None]):
         """Cycle timestamps between relative, local time and UTC."""
         mode = fmt.next_time_mode(self.controller.presenter.time_mode)
         self.controller.set_time_mode(mode)
-        self._toast(f"Timestamps: {self.format_time_mode(mode)}")
+        self._toast(self.format_time_mode(mode), title="Timestamps")
 
     def action_back(self) -> None:
         """Esc: leave the filter or the detail pane; clear a filter."""

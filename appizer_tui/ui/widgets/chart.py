@@ -26,12 +26,21 @@ from appizer_tui.state.history import History
 MAX_POINTS = 200
 """Samples drawn per series; longer histories are thinned by stepping."""
 
-_SERIES = (
-    ("delivered", "green"),
-    ("opened", "cyan"),
-    ("clicked", "magenta"),
-    ("failed", "red"),
-)
+SERIES_COLORS: dict[str, tuple[int, int, int]] = {
+    "delivered": (40, 180, 90),
+    "opened": (50, 140, 255),
+    "clicked": (240, 170, 0),
+    "failed": (235, 50, 50),
+}
+"""One distinct hue per series (green, blue, amber, red: they stay apart when a 16-colour
+terminal rounds them to its own green, blue, yellow and red)."""
+
+_SERIES = tuple(SERIES_COLORS.items())
+
+PANELS: tuple[tuple[str, ...], ...] = (("delivered",), ("opened", "clicked", "failed"))
+"""Two small charts, one above the other, each with its own count axis from 0: delivered is
+often a hundred times the clicks, and on one axis opened, clicked and failed would lie flat on
+the floor. Both share the time axis."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,7 @@ class ChartPanel(Widget):
         return not self._plot.display or self._drawn == (campaign_id, history.version)
 
     def compose(self) -> Any:
+        yield Static(legend(), id="chart-legend")
         yield Static(Content("chart: waiting for data"), id="chart-note")
 
     def show(self, campaign_id: str, history: History, now: float, *, force: bool = False) -> None:
@@ -181,39 +191,77 @@ class ChartPanel(Widget):
         plt = self._plot.plt
         plt.clear_data()
         plt.clear_figure()
-        for (name, color), ys in zip(_SERIES, data.ys, strict=True):
-            points = [(x, y) for x, y in zip(data.x, ys, strict=True) if math.isfinite(y)]
-            if points:
-                xs, values = zip(*points, strict=True)
-                plt.plot(list(xs), list(values), label=name, color=color, marker="braille")
+        plt.subplots(len(PANELS), 1)
+        series = dict(zip((name for name, _ in _SERIES), data.ys, strict=True))
         ticks, labels = time_ticks(data.x)
-        plt.xticks(ticks, labels)
+        for row, names in enumerate(PANELS, start=1):
+            panel = plt.subplot(row, 1)
+            top = 0.0
+            for name in names:
+                points = [
+                    (x, y) for x, y in zip(data.x, series[name], strict=True) if math.isfinite(y)
+                ]
+                if points:
+                    xs, values = zip(*points, strict=True)
+                    top = max(top, *values)
+                    # No label: the legend is a line above the plot, never over the lines.
+                    panel.plot(list(xs), list(values), color=SERIES_COLORS[name], marker="braille")
+            count_at, count_text = count_ticks(top)
+            panel.ylim(0, count_at[-1])
+            panel.yticks(count_at, count_text)
+            panel.xticks(ticks, labels if row == len(PANELS) else [""] * len(ticks))
         self._plot.blank = False
         self._plot.refresh()
         self.replots += 1
 
 
+def legend() -> Content:
+    """The series' names in their colours, drawn above the plot (outside its area)."""
+    parts: list[str | tuple[str, str]] = []
+    for name, (red, green, blue) in _SERIES:
+        parts.extend([("━━ ", f"rgb({red},{green},{blue})"), name, "   "])
+    return Content.assemble(*parts)
+
+
+def count_ticks(top: float, count: int = 3) -> tuple[list[float], list[str]]:
+    """Ticks from 0 up to a round number at or above `top`, labelled as whole counts with
+    thousands separators ("0", "2,500", "5,000")."""
+    if not math.isfinite(top) or top < 1:
+        top = 1.0
+    raw = top / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = max(1, round(step))
+    ticks = [float(step * i) for i in range(count)]
+    return ticks, [f"{int(t):,}" for t in ticks]
+
+
+_UNITS = ((180.0, 1.0, "s"), (3 * 3600.0, 60.0, "m"), (math.inf, 3600.0, "h"))
+"""(longest span, seconds per unit, suffix): the axis speaks in one unit, chosen by its span."""
+
+
 def time_ticks(x: tuple[float, ...], count: int = 5) -> tuple[list[float], list[str]]:
-    """Evenly spaced ticks over x (minutes before now) labelled "-45s", "-12m" or "-2h"."""
+    """Evenly spaced ticks over x (minutes before now), all in one unit chosen by the span:
+    "-2m -1m -30s" never mixes; the last tick reads "now" when it is now, and a sample a
+    clock skew put after now reads "now" too, never "--1s"."""
     if not x:
         return [], []
     low, high = min(x), max(x)
+    span = max(-low * 60, (high - low) * 60)
+    seconds_per, suffix = next((per, sfx) for limit, per, sfx in _UNITS if span < limit)
     if high - low <= 0:
-        return [low], [_ago(low)]
+        return [low], [_ago(low, seconds_per, suffix)]
     step = (high - low) / (count - 1)
     ticks = [low + step * i for i in range(count)]
-    return ticks, [_ago(t) for t in ticks]
+    return ticks, [_ago(t, seconds_per, suffix) for t in ticks]
 
 
-def _ago(minutes: float) -> str:
-    seconds = -minutes * 60
-    if abs(seconds) < 0.5:
+def _ago(minutes: float, seconds_per: float, suffix: str) -> str:
+    amount = max(0.0, -minutes * 60) / seconds_per
+    if amount < 0.05 or (suffix == "s" and amount < 0.5):
         return "now"
-    if seconds < 180:
-        return f"-{seconds:.0f}s"
-    if seconds < 3 * 3600:
-        return f"-{seconds / 60:.0f}m"
-    return f"-{seconds / 3600:.1f}h"
+    digits = 0 if suffix == "s" or amount >= 10 else 1
+    return f"-{amount:.{digits}f}{suffix}"
 
 
 def _import_plotext() -> type[Any]:

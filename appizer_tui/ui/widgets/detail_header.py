@@ -12,10 +12,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 
 from appizer_tui.api.models import CampaignStatus
-from appizer_tui.present.rows import status_badge
+from appizer_tui.present.rows import is_final, status_badge
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
-from appizer_tui.state.model import CampaignView, Phase
+from appizer_tui.state.model import CampaignView
 from appizer_tui.ui.widgets.section import Section
 
 STATUS_STYLES = {
@@ -57,7 +57,7 @@ def header_props(view: CampaignView, now: float, time_mode: str = "relative") ->
         short_age = fmt.format_duration_short(now - view.last_success_at)
         if view.recorded:
             freshness, short = f"recorded {age} \u00b7 waiting for a poll", f"rec {short_age}"
-        elif view.phase is Phase.DONE:
+        elif is_final(view):
             freshness, short = f"final \u00b7 {age}", "final"
         elif stale:
             freshness, short = f"STALE \u00b7 {age}", f"STALE {short_age}"
@@ -111,8 +111,9 @@ class HeaderTitle(Section[_Title]):
         return Content.assemble(name, "  ", badge).truncate(width, ellipsis=True)
 
 
-LONG_WIDTH = 23
-"""Cells for "updated 2 h 05 min ago" and the like; fixed, so a new text never moves the title."""
+LONG_WIDTH = 24
+"""Cells for "live · updated 14:02:31" and a blank before it; fixed, so a new text never
+moves the title."""
 SHORT_WIDTH = 10
 """Cells for "STALE 12m", "12s ago", "final"."""
 
@@ -123,14 +124,15 @@ class HeaderFreshness(Section[_Freshness]):
 
     DEFAULT_CSS = """
     HeaderFreshness {
-        width: 23;
+        width: 24;
         height: 1;
     }
     """
 
     def render_props(self, props: _Freshness, width: int) -> Content:
         style = "bold $text-warning" if props.stale else "$text-muted"
-        text = Content.styled(props.text, style).truncate(width, ellipsis=True)
+        # At least one blank cell before it: never "SENDINGlive" against a long id.
+        text = Content.styled(props.text, style).truncate(max(1, width - 1), ellipsis=True)
         return Content.assemble(" " * max(0, width - text.cell_length), text)
 
 

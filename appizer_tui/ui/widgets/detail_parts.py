@@ -67,7 +67,7 @@ class DetailParts:
         new_selection = old is None or old.view.campaign_id != view.campaign_id
         self.pane.set_class(view.is_stale(now), "-stale")  # old data is dimmed, never current
         self.header.show(header_props(view, now, props.time_mode))
-        self.banner.props = campaign_lines(view, now)
+        self.banner.props = campaign_lines(view, now, props.retry)
         self.times.props = times_props(view, now, props.time_mode)
         self.chart.now = now
         if not new_selection and old is not None and old.view is view and old.alert == props.alert:

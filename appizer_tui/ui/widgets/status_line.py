@@ -9,13 +9,15 @@ from appizer_tui.ui.widgets.section import Section
 
 
 class StatusLine(Section[BudgetProps]):
-    """One line, or two when the budget is overrun and the pane is too narrow for both; one
-    more above while an alert hook fails."""
+    """The budget line: the figures on the left, and on the right the interval really got, or,
+    when the watchlist costs more than the budget, the longest budget sentence that fits. The
+    right part wins the room: the figures are cut first. It is always one line (so nothing
+    waits for a relayout to show), plus one above while an alert hook fails."""
 
     DEFAULT_CSS = """
     StatusLine {
         height: auto;
-        max-height: 3;
+        max-height: 2;
         background: $panel;
         color: $text-muted;
     }
@@ -49,16 +51,19 @@ class StatusLine(Section[BudgetProps]):
             (f"429s: {props.count_429}", count_style),
             (" \u00b7 " + props.team if props.team else ""),
         )
-        right_style = "bold $text-error" if props.cadence.startswith("PAUSED") else "$text-muted"
-        right = Content.styled(props.cadence + " ", right_style)
-        if props.overrun is None:
+        if props.overrun is not None:
+            style = "bold $text-warning"
+            choices = [f"\u26a0 {props.overrun}", f"\u26a0 {props.overrun_short or props.cadence}"]
+        else:
+            style = "bold $text-error" if props.cadence.startswith("PAUSED") else "$text-muted"
+            choices = [props.cadence]
+        for choice in choices:
+            right = Content.styled(choice + " ", style)
             gap = width - figures.cell_length - right.cell_length
-            if gap < 1:
-                return figures.truncate(width, ellipsis=True)
-            return Content.assemble(figures, " " * gap, right)
-        overrun = Content.styled(f" \u26a0 {props.overrun}", "bold $text-warning")
-        if figures.cell_length + overrun.cell_length + 3 <= width:
-            return Content.assemble(figures, " \u00b7", overrun)
-        return Content("\n").join(
-            [figures.truncate(width, ellipsis=True), overrun.truncate(width, ellipsis=True)]
-        )
+            if gap >= 3:
+                return Content.assemble(figures, " " * gap, right)
+        # Too narrow for both: the interval (the right part) stays, the figures are cut.
+        room = width - right.cell_length - 1
+        if room < 8:
+            return right.truncate(width, ellipsis=True)
+        return Content.assemble(figures.truncate(room, ellipsis=True), " ", right)
