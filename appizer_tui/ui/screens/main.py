@@ -50,7 +50,12 @@ class MainScreen(MainActions, Screen[None]):
     """Everything the viewer shows at steady state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add", tooltip="Add campaigns: one or more ids"),
+        # `a`, `K` and `/` open a field, and are priority bindings so that they run as soon as
+        # the app reads them: the keys typed right after them (over SSH, in the same read) are
+        # then sent to the field they opened, never to the list as commands.
+        Binding(
+            "a", "add", "Add", id="add", priority=True, tooltip="Add campaigns: one or more ids"
+        ),
         Binding("d", "remove", "Remove", id="remove", tooltip="Remove the selected (asks first)"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Refresh the selected now"),
         Binding(
@@ -67,6 +72,7 @@ class MainScreen(MainActions, Screen[None]):
             "api_key",
             "API key",
             show=False,
+            priority=True,
             id="api_key",
             tooltip="Enter an API key (masked, used at once, never saved)",
         ),
@@ -101,6 +107,7 @@ class MainScreen(MainActions, Screen[None]):
             "filter",
             "Filter",
             id="filter",
+            priority=True,
             tooltip="Filter by id text and status words (error, stale, alert too)",
         ),
         Binding(
@@ -123,9 +130,20 @@ class MainScreen(MainActions, Screen[None]):
             "back",
             "Back",
             show=False,
+            priority=True,  # read at once, so the keys typed after it are commands again
             id="back",
             tooltip="Back to the list; clear the filter",
         ),
+        # A way back that is not Esc (GNU screen holds a lone Esc back while the mouse is on).
+        Binding(
+            "backspace",
+            "back",
+            "Back",
+            show=False,
+            id="back_backspace",
+            tooltip="Back to the list from the detail pane (as Esc)",
+        ),
+        Binding("enter", "filter_done", "Done", show=False, priority=True, id="filter_done"),
         Binding(
             "question_mark,f1", "help", "Help", id="help", key_display="?", tooltip="This sheet"
         ),
@@ -323,11 +341,6 @@ class MainScreen(MainActions, Screen[None]):
         self.campaign_list.filter_text = event.value.strip()
         self._update_titles()
 
-    @on(Input.Submitted, "#filter-input")
-    def _filter_done(self) -> None:
-        # At once, not after the queue: keys typed right after Enter belong to the list.
-        self.set_focus(self.campaign_list)
-        self.set_class(bool(self.campaign_list.filter_text), "-filtering")
 
     def help_groups(self) -> list[tuple[str, list[Binding]]]:
         """The bindings the help screen lists, grouped; read from the classes themselves."""

@@ -21,6 +21,7 @@ from appizer_tui.present.rows import next_sort
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.ui.controller import AddPlan, clipboard_text
+from appizer_tui.ui.widgets.in_order_input import InOrderInput
 
 # The dialogs are imported when opened: nothing of them is needed before the first frame.
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from appizer_tui.ui.screens.export_menu import ExportChoice
     from appizer_tui.ui.widgets.campaign_list import CampaignList
     from appizer_tui.ui.widgets.detail import DetailPane
+
+
+_OPENS_A_FIELD = frozenset({"add", "api_key", "filter"})
+"""Actions of priority keys that open a text field (see MainScreen.BINDINGS)."""
 
 
 class MainActions(Screen[None]):
@@ -67,9 +72,14 @@ class MainActions(Screen[None]):
         self.notify(message, title=title, severity=severity, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = isinstance(self.focused, Input)
+        if action in _OPENS_A_FIELD:
+            return not typing  # a priority key: while typing it is a character
+        if action == "filter_done":
+            return typing  # Enter in the filter field; elsewhere Enter is the list's
         if action == "api_key_on_auth_error":
             auth_error = self.frame is not None and self.frame.auth_error
-            return auth_error and not isinstance(self.focused, Input)
+            return auth_error and not typing
         if action in ("remove", "refresh", "copy") and self.campaign_list.cursor_id is None:
             return None
         return True
@@ -205,9 +215,18 @@ class MainActions(Screen[None]):
         self.add_class("-filtering")
         field = self._filter_field()
         if field is None:
-            field = Input(placeholder="filter: id text or status", id="filter-input", compact=True)
+            field = InOrderInput(
+                placeholder="filter: id text or status", id="filter-input", compact=True
+            )
             await self.query_one("#list-pane").mount(field, before=self.campaign_list)
-        field.focus()
+        # Now, not after the queue (as `focus()` would): the next key read goes to the field.
+        self.set_focus(field)
+
+    def action_filter_done(self) -> None:
+        """Enter in the filter field: keep the filter, back to the list. A priority key, so the
+        keys typed right after it (in the same read) go to the list."""
+        self.set_focus(self.campaign_list)
+        self.set_class(bool(self.campaign_list.filter_text), "-filtering")
 
     def action_sort(self) -> None:
         """Cycle the sort order."""
