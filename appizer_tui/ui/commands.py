@@ -23,6 +23,8 @@ ACTION_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Refresh campaign", "Poll the selected campaign now (r)", "refresh"),
     ("Refresh all", "Poll every campaign now (R)", "refresh_all"),
     ("Pause or resume polling", "Stop or restart all requests (p)", "pause"),
+    ("Poll less often", "The next longer poll interval (+)", "interval(True)"),
+    ("Poll more often", "The next shorter poll interval (-)", "interval(False)"),
     ("Set API key", "Enter a new API key, masked (K; k while the 401 banner shows)", "api_key"),
     ("Copy campaign", "Copy the selected id and figures to the clipboard (y)", "copy"),
     ("Export", "Write campaigns or a history as CSV or JSON (e)", "export"),

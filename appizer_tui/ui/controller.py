@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
+from appizer_tui.polling.interval import MAX_INTERVAL, MIN_INTERVAL
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state import watchlist
@@ -30,6 +31,21 @@ log = logging.getLogger(__name__)
 
 MAX_IDS_AT_ONCE = 1000
 """More ids than this in one add are refused (a paste gone wrong)."""
+
+INTERVAL_STEPS: tuple[float, ...] = tuple(
+    step
+    for step in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0)
+    if MIN_INTERVAL <= step <= MAX_INTERVAL
+)
+"""The poll intervals `+` and `-` step through (seconds, within the engine's range)."""
+
+
+def step_interval(current: float, longer: bool) -> float:
+    """The next step after `current` (an interval given with --interval may sit between two
+    steps): the next longer or shorter one, or `current` at either end."""
+    if longer:
+        return next((step for step in INTERVAL_STEPS if step > current), current)
+    return next((step for step in reversed(INTERVAL_STEPS) if step < current), current)
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,15 @@ class Controller:
             self.poller.resume()
         else:
             self.poller.pause()
+
+    def step_interval(self, longer: bool) -> float:
+        """Poll less often (`longer`) or more often, by one step of INTERVAL_STEPS; returns the
+        interval now in force. The status line shows it, and the budget sentence, at once."""
+        seconds = step_interval(self.poller.interval, longer)
+        if seconds != self.poller.interval:
+            self.poller.set_interval(seconds)
+            self.presenter.wake()
+        return seconds
 
     def set_api_key(self, key: ApiKey) -> None:
         """Use `key` from the next request (never saved); the header shows it masked."""

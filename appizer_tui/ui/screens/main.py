@@ -68,6 +68,22 @@ class MainScreen(MainActions, Screen[None]):
         ),
         Binding("p", "pause", "Pause", id="pause", tooltip="Pause or resume all polling"),
         Binding(
+            "plus",
+            "interval(True)",
+            "Slower",
+            show=False,
+            id="interval_longer",
+            tooltip="Poll less often: the next longer interval (up to 5 min)",
+        ),
+        Binding(
+            "minus",
+            "interval(False)",
+            "Faster",
+            show=False,
+            id="interval_shorter",
+            tooltip="Poll more often: the next shorter interval (down to 1 s)",
+        ),
+        Binding(
             "K",
             "api_key",
             "API key",

@@ -146,6 +146,16 @@ class MainActions(Screen[None]):
         """Pause or resume all polling."""
         self.controller.toggle_pause()
 
+    def action_interval(self, longer: bool) -> None:
+        """`+` polls less often, `-` more often (one step of the controller's INTERVAL_STEPS)."""
+        before = self.controller.poller.interval
+        seconds = self.controller.step_interval(longer)
+        if seconds == before:
+            end = "longest" if longer else "shortest"
+            self._toast(f"Already the {end} interval: {fmt.format_interval(seconds)}")
+        else:
+            self._toast(f"Poll interval: {fmt.format_interval(seconds)}", title="Polling")
+
     def action_api_key(self) -> None:
         """Open the masked API key prompt."""
         from appizer_tui.ui.screens.api_key import ApiKeyScreen
