@@ -222,6 +222,13 @@ class Controller:
         return atomic_write_bytes(path, data)
 
 
+CLIPBOARD_SENT = (
+    "sent to the terminal's clipboard (OSC 52; if nothing arrives, see the README: Clipboard)"
+)
+"""What a copy says it did: the terminal may drop OSC 52 (stock xterm, tmux's default) and
+never answers, so "Copied" would be a claim nobody checked."""
+
+
 def clipboard_text(view: CampaignView) -> str:
     """The campaign's id and figures as plain text, for `y` (OSC 52)."""
     lines = [safe_text(view.campaign_id)]

@@ -105,3 +105,32 @@ async def test_enter_on_an_empty_key_field_closes_the_prompt(harness_factory: Fa
         assert isinstance(h.app.screen, ApiKeyScreen)
         await pilot.press("enter")
         assert not isinstance(h.app.screen, ApiKeyScreen)
+
+
+async def test_y_says_where_the_copy_went_not_that_it_arrived(harness_factory: Factory) -> None:
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        await pilot.press("y")
+        messages = [n.message for n in h.app._notifications]
+        assert any("sent to the terminal's clipboard" in m for m in messages), messages
+        assert not any(m.startswith("Copied") for m in messages)
+
+
+async def test_ctrl_c_copies_a_selection_and_quits_without_one(harness_factory: Factory) -> None:
+    from textual.selection import Selection
+
+    from appizer_tui.ui.widgets.detail_header import HeaderTitle
+
+    h = harness_factory()
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await h.advance(pilot, 10)
+        title = h.app.screen.query_one(HeaderTitle)
+        # What a mouse drag over the detail pane leaves: a selection on the screen.
+        h.app.screen.selections = {title: Selection(None, None)}
+        await pilot.press("ctrl+c")
+        assert h.app.is_running
+        assert "camp_launch_eu" in h.app.clipboard
+        assert h.app.screen.get_selected_text() is None  # copied once; the next Ctrl+C quits
+        await pilot.press("ctrl+c")
+    assert h.app.return_value == 0

@@ -20,7 +20,7 @@ from appizer_tui.api.secret import ApiKey
 from appizer_tui.present.rows import next_sort
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
-from appizer_tui.ui.controller import AddPlan, clipboard_text
+from appizer_tui.ui.controller import CLIPBOARD_SENT, AddPlan, clipboard_text
 from appizer_tui.ui.widgets.in_order_input import InOrderInput
 
 # The dialogs are imported when opened: nothing of them is needed before the first frame.
@@ -183,7 +183,9 @@ class MainActions(Screen[None]):
         if view is None:
             return
         self.app.copy_to_clipboard(clipboard_text(view))
-        self._toast(f"Copied {safe_text(view.campaign_id, max_length=80)} and its figures.")
+        # Nothing tells whether the terminal took it (OSC 52 has no answer): say what was done.
+        name = safe_text(view.campaign_id, max_length=80)
+        self._toast(f"{name} and its figures {CLIPBOARD_SENT}", title="Copy")
 
     def action_export(self) -> None:
         """Choose an export, then write it into the export directory."""
