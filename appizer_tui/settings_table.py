@@ -226,6 +226,16 @@ SETTINGS: tuple[Setting, ...] = (
         commands=VIEWER,
         metavar="DIR",
     ),
+    Setting(
+        "no_mouse",
+        "--no-mouse",
+        "Leave the mouse to the terminal: select and copy text natively; under GNU screen, Esc "
+        "then works with one press.",
+        "leave the mouse to the terminal",
+        kind=bool,
+        default=False,
+        commands=VIEWER,
+    ),
 )
 """The settings, in --help order."""
 
@@ -254,6 +264,7 @@ class Settings(NamedTuple):
     watchlist_path: Path
     no_persist: bool
     export_dir: Path
+    no_mouse: bool
 
 
 def configuration_table() -> str:

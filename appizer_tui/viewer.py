@@ -90,7 +90,8 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
         app = AppizerApp(store=store, poller=poller, clock=clock, options=options)
         remove_signal_handlers = _quit_on_signals(app, lambda: app.controller.flush(store.ids()))
         try:
-            code = await app.run_async()
+            # Without mouse tracking the terminal keeps the mouse: native selection works.
+            code = await app.run_async(mouse=not settings.no_mouse)
         finally:
             remove_signal_handlers()
             await client.aclose()
