@@ -30,7 +30,8 @@ def view(campaign_ids: tuple[str, ...], **flags: Any) -> None:
         from appizer_tui.plain.commands import run_watch_from_viewer_options
 
         sys.exit(run_watch_from_viewer_options(ids, **flags))
-    with open_connection(**flags) as conn:
+    # No key is no reason to refuse: the viewer opens with its key prompt (as after a 401).
+    with open_connection(key_optional=True, **flags) as conn:
         if conn.demo:
             ids = ids or list(conn.demo_ids)
         # The demo never touches the user's own watchlist.

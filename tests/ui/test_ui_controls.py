@@ -6,12 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from textual.selection import Selection
+from textual.widgets import Input
 from ui_harness import Harness
-from ui_screen_text import text_of
+from ui_screen_text import list_rows, text_of
 
+from appizer_tui.sim.app import DEMO_API_KEY
 from appizer_tui.ui.controller import INTERVAL_STEPS, step_interval
+from appizer_tui.ui.screens.api_key import ApiKeyScreen
 from appizer_tui.ui.screens.confirm import ConfirmScreen
 from appizer_tui.ui.screens.export_menu import ExportScreen
+from appizer_tui.ui.widgets.detail_header import HeaderTitle
 from appizer_tui.ui.widgets.status_line import StatusLine
 
 Factory = Callable[..., Harness]
@@ -96,8 +101,6 @@ async def test_backspace_leaves_the_detail_pane(harness_factory: Factory) -> Non
 
 
 async def test_enter_on_an_empty_key_field_closes_the_prompt(harness_factory: Factory) -> None:
-    from appizer_tui.ui.screens.api_key import ApiKeyScreen
-
     h = harness_factory()
     async with h.app.run_test(size=(100, 30)) as pilot:
         await h.advance(pilot, 5)
@@ -118,10 +121,6 @@ async def test_y_says_where_the_copy_went_not_that_it_arrived(harness_factory: F
 
 
 async def test_ctrl_c_copies_a_selection_and_quits_without_one(harness_factory: Factory) -> None:
-    from textual.selection import Selection
-
-    from appizer_tui.ui.widgets.detail_header import HeaderTitle
-
     h = harness_factory()
     async with h.app.run_test(size=(100, 30)) as pilot:
         await h.advance(pilot, 10)
@@ -134,3 +133,17 @@ async def test_ctrl_c_copies_a_selection_and_quits_without_one(harness_factory: 
         assert h.app.screen.get_selected_text() is None  # copied once; the next Ctrl+C quits
         await pilot.press("ctrl+c")
     assert h.app.return_value == 0
+
+
+async def test_started_without_a_key_the_viewer_asks_for_one(harness_factory: Factory) -> None:
+    h = harness_factory(api_key=None, demo=False)
+    async with h.app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(h.app.screen, ApiKeyScreen)
+        h.app.screen.query_one("#key-input", Input).value = DEMO_API_KEY
+        await pilot.press("enter")
+        assert not isinstance(h.app.screen, ApiKeyScreen)
+        await h.advance(pilot, 10)
+        assert h.store.global_state().auth_error is None
+        assert "sending" in list_rows(h.app)["camp_launch_eu"]
