@@ -26,7 +26,7 @@ ACTION_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Poll less often", "The next longer poll interval (+)", "interval(True)"),
     ("Poll more often", "The next shorter poll interval (-)", "interval(False)"),
     ("Set API key", "Enter a new API key, masked (K; k while the 401 banner shows)", "api_key"),
-    ("Copy campaign", "Copy the selected id and figures to the clipboard (y)", "copy"),
+    ("Copy campaign", "Send the selected id and figures to the terminal's clipboard (y)", "copy"),
     ("Export", "Write campaigns or a history as CSV or JSON (e)", "export"),
     ("Filter campaigns", "Filter the list by id text or status (/)", "filter"),
     ("Cycle sort order", "added, id, status, progress, failure rate (s)", "sort"),

@@ -108,7 +108,7 @@ class MainScreen(MainActions, Screen[None]):
             "Copy",
             show=False,
             id="copy",
-            tooltip="Copy the selected id and figures (OSC 52: works over SSH)",
+            tooltip="Send the selected id and figures to the terminal's clipboard (OSC 52)",
         ),
         Binding(
             "e",
