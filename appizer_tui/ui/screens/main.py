@@ -108,7 +108,7 @@ class MainScreen(MainActions, Screen[None]):
             "Copy",
             show=False,
             id="copy",
-            tooltip="Send the selected id and figures to the terminal's clipboard (OSC 52)",
+            tooltip="Copy the selected id and figures to the terminal's clipboard (OSC 52)",
         ),
         Binding(
             "e",
