@@ -138,9 +138,10 @@ def _start_demo() -> tuple[str, ApiKey, tuple[str, ...], Callable[[], None]]:
 
 
 @contextmanager
-def open_connection(**flags: Any) -> Iterator[Connection]:
+def open_connection(*, key_optional: bool = False, **flags: Any) -> Iterator[Connection]:
     """Settings from `flags` (a command's setting parameters, by name) > env > file > defaults,
-    with the demo simulator running for --demo; a bad setting is a usage error."""
+    with the demo simulator running for --demo; a bad setting is a usage error, and so is a
+    missing key unless `key_optional` (the viewer, which then asks for one)."""
     try:
         resolved = resolve_settings(**flags)
     except ConfigError as exc:
@@ -148,7 +149,7 @@ def open_connection(**flags: Any) -> Iterator[Connection]:
 
         raise click.UsageError(str(exc)) from None
     if not resolved.demo:
-        if resolved.api_key is None:
+        if resolved.api_key is None and not key_optional:
             import click
 
             raise click.UsageError(MISSING_KEY_MESSAGE)

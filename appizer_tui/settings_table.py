@@ -421,6 +421,16 @@ SETTINGS: tuple[Setting, ...] = (
         commands=HISTORY_COMMANDS,
         metavar="DAYS",
     ),
+    Setting(
+        "no_mouse",
+        "--no-mouse",
+        "Leave the mouse to the terminal: select and copy text natively; under GNU screen, Esc "
+        "then works with one press.",
+        "leave the mouse to the terminal",
+        kind=bool,
+        default=False,
+        commands=VIEWER,
+    ),
 )
 """The settings, in --help order."""
 
@@ -462,6 +472,7 @@ class Settings(NamedTuple):
     history_file: Path
     no_history: bool
     history_days: float
+    no_mouse: bool
 
 
 def configuration_table() -> str:

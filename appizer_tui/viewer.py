@@ -31,7 +31,8 @@ def view(campaign_ids: tuple[str, ...], **flags: Any) -> None:
         from appizer_tui.plain.commands import run_watch_from_viewer_options
 
         sys.exit(run_watch_from_viewer_options(ids, **flags))
-    with open_connection(**flags) as conn:
+    # No key is no reason to refuse: the viewer opens with its key prompt (as after a 401).
+    with open_connection(key_optional=True, **flags) as conn:
         if conn.demo:
             ids = ids or list(conn.demo_ids)
         # The demo never touches the user's own watchlist.
@@ -100,7 +101,8 @@ def _run_viewer(conn: Any, ids: list[str], *, persist: bool) -> int:
         recording = _start_history(app, store, settings, all_ids)
         remove_signal_handlers = _quit_on_signals(app, lambda: app.controller.flush(store.ids()))
         try:
-            code = await app.run_async()
+            # Without mouse tracking the terminal keeps the mouse: native selection works.
+            code = await app.run_async(mouse=not settings.no_mouse)
         finally:
             remove_signal_handlers()
             await client.aclose()

@@ -28,7 +28,7 @@ from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present import cadence
 from appizer_tui.present.banners import global_lines, retry_state
-from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Severity, Toast
+from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Toast
 from appizer_tui.present.rows import RowProps, changes_with_time, row_props
 from appizer_tui.present.status import BudgetProps, budget_props
 from appizer_tui.present.toasts import alert_toast

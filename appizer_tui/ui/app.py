@@ -36,7 +36,7 @@ from appizer_tui.state.store import CampaignStore
 from appizer_tui.team.member import TeamMember
 from appizer_tui.ui.colors import theme_for
 from appizer_tui.ui.commands import ACTION_COMMANDS, CampaignCommands
-from appizer_tui.ui.controller import Controller
+from appizer_tui.ui.controller import CLIPBOARD_SENT, Controller
 from appizer_tui.ui.options import ViewerOptions
 from appizer_tui.ui.screens.main import MainScreen
 
@@ -58,8 +58,9 @@ class AppizerApp(App[int]):
     TITLE = "appizer-tui"
     COMMANDS = App.COMMANDS | {CampaignCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Ctrl+C quits cleanly (Textual's default only tells you to press Ctrl+Q).
-        Binding("ctrl+c", "quit_viewer", "Quit", show=False, priority=True, id="app.ctrl_c"),
+        # Ctrl+C copies the text selected with the mouse, else quits cleanly (Textual's default
+        # only tells you to press Ctrl+Q).
+        Binding("ctrl+c", "copy_or_quit", "Quit", show=False, priority=True, id="app.ctrl_c"),
         Binding("ctrl+q", "quit_viewer", "Quit", show=False, priority=True, id="app.ctrl_q"),
     ]
 
@@ -180,6 +181,16 @@ class AppizerApp(App[int]):
                     await asyncio.wait_for(self._engine.wait(), ENGINE_STOP_TIMEOUT)
         except Exception:  # noqa: BLE001 - leaving anyway; say what happened in the log
             log.exception("the engine did not stop cleanly")
+
+    async def action_copy_or_quit(self) -> None:
+        """Ctrl+C: with text selected on the screen, copy it (OSC 52); without, quit."""
+        selected = self.screen.get_selected_text()
+        if not selected:
+            await self.action_quit_viewer()
+            return
+        self.copy_to_clipboard(selected)
+        self.screen.clear_selection()
+        self.notify(f"Selection {CLIPBOARD_SENT}", title="Copy", markup=False)
 
     async def action_quit_viewer(self) -> None:
         """Stop the engine, then leave with the exit code."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from appizer_tui.api.urls import InvalidCampaignIdError, validate_campaign_id
+from appizer_tui.polling.interval import MAX_INTERVAL, MIN_INTERVAL
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
 from appizer_tui.state import watchlist
@@ -41,6 +42,21 @@ TEAM_KEY = (
 
 MAX_IDS_AT_ONCE = 1000
 """More ids than this in one add are refused (a paste gone wrong)."""
+
+INTERVAL_STEPS: tuple[float, ...] = tuple(
+    step
+    for step in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0)
+    if MIN_INTERVAL <= step <= MAX_INTERVAL
+)
+"""The poll intervals `+` and `-` step through (seconds, within the engine's range)."""
+
+
+def step_interval(current: float, longer: bool) -> float:
+    """The next step after `current` (an interval given with --interval may sit between two
+    steps): the next longer or shorter one, or `current` at either end."""
+    if longer:
+        return next((step for step in INTERVAL_STEPS if step > current), current)
+    return next((step for step in reversed(INTERVAL_STEPS) if step < current), current)
 
 
 @dataclass(frozen=True)
@@ -152,6 +168,19 @@ class Controller:
             return None
         return self._own_poller()
 
+    def step_interval(self, longer: bool) -> float:
+        """Poll less often (`longer`) or more often, by one step of INTERVAL_STEPS; returns the
+        interval now in force. The status line shows it, and the budget sentence, at once. A
+        team follower polls nothing itself: the leader's interval stays."""
+        poller = self._own_poller()
+        if poller is None:
+            return self.store.interval
+        seconds = step_interval(poller.interval, longer)
+        if seconds != poller.interval:
+            poller.set_interval(seconds)
+            self.presenter.wake()
+        return seconds
+
     def toggle_pause(self) -> str | None:
         """Pause all polling, or resume it; in a team, why not (see the class docstring)."""
         poller = self._alone()
@@ -239,6 +268,13 @@ class Controller:
         from appizer_tui.files import atomic_write_bytes
 
         return atomic_write_bytes(path, data)
+
+
+CLIPBOARD_SENT = (
+    "sent to the terminal's clipboard (OSC 52; if nothing arrives, see the README: Clipboard)"
+)
+"""What a copy says it did: the terminal may drop OSC 52 (stock xterm, tmux's default) and
+never answers, so "Copied" would be a claim nobody checked."""
 
 
 def clipboard_text(view: CampaignView) -> str:

@@ -91,7 +91,6 @@ def test_no_persist_and_the_demo_keep_the_watchlist_alone() -> None:
         (["--api-key", KEY, "--interval", "0.5", "c1"], "interval must be between 1 and 300"),
         (["--api-key", KEY, "--interval", "soon"], "'soon' is not a valid float"),
         (["--demo", "--colour"], "No such option '--colour'"),
-        (["c1"], "no API key: set APPIZER_API_KEY"),
         (["--api-key", KEY, "c1", "a/b"], "path separator"),
     ],
 )
@@ -99,6 +98,27 @@ def test_mistakes_are_usage_errors_that_say_what_is_wrong(args: list[str], messa
     code, output = run(args)  # type: ignore[misc]
     assert code == 2
     assert message in " ".join(output.split())
+
+
+def test_no_key_opens_the_viewer_which_asks_for_one(tmp_path: Path) -> None:
+    started = run(["c1"])
+    assert isinstance(started, Started) and started.what == "viewer"
+    assert started.ids == ["c1"] and started.settings.api_key is None
+    saved = tmp_path / "w.json"
+    save_watchlist(saved, ["s1"])
+    from_list = run(["--watchlist", str(saved)])
+    assert isinstance(from_list, Started) and from_list.settings.api_key is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["c1"], ["status", "c1"], ["watch", "c1"], ["export", "c1"]],
+    ids=["piped viewer", "status", "watch", "export"],
+)
+def test_without_a_terminal_no_key_is_still_a_one_line_usage_error(args: list[str]) -> None:
+    code, output = run(args, terminal=False)  # type: ignore[misc]
+    assert code == 2
+    assert "no API key: set APPIZER_API_KEY" in " ".join(output.split())
 
 
 def test_an_id_with_an_underscore_is_never_taken_for_a_command() -> None:

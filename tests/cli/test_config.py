@@ -109,3 +109,11 @@ def test_settings_repr_masks_the_key(tmp_path: Path) -> None:
     settings = resolve_settings(api_key=KEY_FLAG, env=write_config(tmp_path, ""))
     assert KEY_FLAG not in repr(settings)
     assert KEY_FLAG[:8] in repr(settings)
+
+
+def test_no_mouse_comes_from_the_flag_or_the_file(tmp_path: Path) -> None:
+    assert resolve_settings(env=write_config(tmp_path, "")).no_mouse is False
+    assert resolve_settings(no_mouse=True, env=write_config(tmp_path, "")).no_mouse is True
+    assert resolve_settings(env=write_config(tmp_path, "no_mouse = true\n")).no_mouse is True
+    with pytest.raises(ConfigError, match="no_mouse must be true or false"):
+        resolve_settings(env=write_config(tmp_path, 'no_mouse = "yes"\n'))

@@ -11,6 +11,7 @@ import pytest
 from redis_support import RedisServer
 from team_support import Member, wait_for
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.config import ConfigError, resolve_settings
 from appizer_tui.plain.team_line import TeamLine
@@ -61,7 +62,7 @@ def _controller(member: Member) -> Controller:
         base_url="",
         demo=False,
         key_masked=None,
-        alert_failure_rate=0.05,
+        alert_config=AlertConfig(),
         export_dir=Path("."),
         watchlist_path=None,
     )

@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.client import AppizerClient
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.polling.clock import SystemClock
@@ -44,7 +45,7 @@ async def main(redis_url: str, base_url: str, interval: float, ids: list[str]) -
         base_url=base_url,
         demo=False,
         key_masked=key.masked,
-        alert_failure_rate=0.05,
+        alert_config=AlertConfig(),
         export_dir=Path.cwd(),
         watchlist_path=None,
     )

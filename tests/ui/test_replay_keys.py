@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from ui_screen_text import list_rows, text_of
 
+from appizer_tui.alerts.rules import AlertConfig
 from appizer_tui.api.models import Campaign, CampaignStatus, Rates, Stats
 from appizer_tui.history.reader import HistoryReader
 from appizer_tui.history.writer import HistoryWriter
@@ -83,7 +84,7 @@ def replay(tmp_path: Path) -> Callable[[], ReplayApp]:
             base_url=BASE_URL,
             demo=False,
             key_masked=None,
-            alert_failure_rate=0.05,
+            alert_config=AlertConfig(),
             export_dir=tmp_path,
             watchlist_path=None,
         )

@@ -14,10 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from appizer_tui.ui.controller import AddPlan, plan_add
+from appizer_tui.ui.widgets.in_order_input import InOrderInput
 
 
 class AddCampaignsScreen(ModalScreen[AddPlan | None]):
-    """Returns the AddPlan on Enter (valid ids are added, refused ones reported), None on Esc."""
+    """Returns the AddPlan on Enter (valid ids are added, refused ones reported), None on Esc or
+    on Enter with the field empty."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="add.cancel"),
@@ -31,10 +33,15 @@ class AddCampaignsScreen(ModalScreen[AddPlan | None]):
         with Vertical(classes="dialog"):
             yield Static(Content.styled("Add campaigns", "bold"), classes="dialog-title")
             yield Static(
-                Content("Campaign ids, separated by spaces or commas (Enter adds, Esc cancels)."),
+                Content(
+                    "Campaign ids, separated by spaces or commas"
+                    " (Enter adds; Esc, or Enter when empty, cancels)."
+                ),
                 classes="dialog-help",
             )
-            yield Input(placeholder="camp_123 camp_456", id="add-input", select_on_focus=False)
+            yield InOrderInput(
+                placeholder="camp_123 camp_456", id="add-input", select_on_focus=False
+            )
             yield Static(Content(""), id="add-preview", classes="dialog-preview")
 
     @on(Input.Changed, "#add-input")

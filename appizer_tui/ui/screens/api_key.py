@@ -13,10 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from appizer_tui.api.secret import ApiKey
+from appizer_tui.ui.widgets.in_order_input import InOrderInput
 
 
 class ApiKeyScreen(ModalScreen[ApiKey | None]):
-    """Returns the new ApiKey on Enter, None on Esc. The input is a password field."""
+    """Returns the new ApiKey on Enter, None on Esc or on Enter with the field empty (a way out
+    that is not Esc, which GNU screen may hold back). The input is a password field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="key.cancel"),
@@ -51,7 +53,7 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
                 Content(f"{current}\nThe new key is used from the next request; it is not saved."),
                 classes="dialog-help",
             )
-            yield Input(placeholder="sk_live_...", password=True, id="key-input")
+            yield InOrderInput(placeholder="sk_live_...", password=True, id="key-input")
             yield Static(Content(""), id="key-error", classes="dialog-preview")
 
     @on(Input.Submitted, "#key-input")
@@ -59,6 +61,9 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
         event.stop()  # handled here: bubbling on would carry the key past the closed prompt
         if not self.is_active:
             return  # Enter pressed twice: this dialog is already closed
+        if not event.value:
+            self.dismiss(None)  # Enter on an empty field closes, as Esc does
+            return
         try:
             key = ApiKey(event.value)
         except ValueError as exc:

@@ -13,11 +13,11 @@ from textual.widgets import Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """`y` or Enter answers yes; `n` or Esc answers no."""
+    """`y` or Enter answers yes; `n`, Esc or `q` answers no."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("n,escape,q", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: Content) -> None:

@@ -20,10 +20,11 @@ ExportChoice = tuple[str, str]
 
 
 class ExportScreen(ModalScreen[ExportChoice | None]):
-    """A short menu; returns the choice, or None on Esc."""
+    """A short menu; returns the choice, or None on Esc or `q`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        # `q` too: under GNU screen a lone Esc is held back while the mouse is on.
+        Binding("escape,q", "cancel", "Cancel", id="export.cancel"),
     ]
 
     def __init__(self, selected: str | None, directory: str) -> None:

@@ -59,12 +59,16 @@ def help_groups(
     detail_keys = [b for b in detail if isinstance(b, Binding)] + [
         Binding("pageup,pagedown", "", "Scroll a page"),
         Binding("home,end", "", "To the top or the end"),
-        Binding("escape", "", "Back to the list"),
+        Binding("escape,backspace", "", "Back to the list"),
     ]
     return [
         ("Campaign list", [b for b in campaign_list if isinstance(b, Binding)]),
         ("Detail pane", detail_keys),
-        ("Watchlist and polling", pick("add", "remove", "refresh", "refresh_all", "pause")),
+        (
+            "Watchlist and polling",
+            pick("add", "remove", "refresh", "refresh_all", "pause")
+            + pick("interval_longer", "interval_shorter"),
+        ),
         ("API key", pick("api_key", "api_key_401")),
         ("View", pick("filter", "sort", "time_mode", "back", "copy", "export", "alerts")),
         (
@@ -72,7 +76,7 @@ def help_groups(
             [
                 *pick("help", "quit"),
                 Binding("ctrl+p", "command_palette", "Command palette: every action by name"),
-                Binding("ctrl+c", "quit", "Quit (also Ctrl+Q)"),
+                Binding("ctrl+c", "quit", "Quit (also Ctrl+Q); with text selected, copy it"),
             ],
         ),
     ]

@@ -58,7 +58,12 @@ class MainScreen(MainActions, Screen[None]):
     """Everything the viewer shows at steady state."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add", tooltip="Add campaigns: one or more ids"),
+        # `a`, `K` and `/` open a field, and are priority bindings so that they run as soon as
+        # the app reads them: the keys typed right after them (over SSH, in the same read) are
+        # then sent to the field they opened, never to the list as commands.
+        Binding(
+            "a", "add", "Add", id="add", priority=True, tooltip="Add campaigns: one or more ids"
+        ),
         Binding("d", "remove", "Remove", id="remove", tooltip="Remove the selected (asks first)"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Refresh the selected now"),
         Binding(
@@ -71,10 +76,27 @@ class MainScreen(MainActions, Screen[None]):
         ),
         Binding("p", "pause", "Pause", id="pause", tooltip="Pause or resume all polling"),
         Binding(
+            "plus",
+            "interval(True)",
+            "Slower",
+            show=False,
+            id="interval_longer",
+            tooltip="Poll less often: the next longer interval (up to 5 min)",
+        ),
+        Binding(
+            "minus",
+            "interval(False)",
+            "Faster",
+            show=False,
+            id="interval_shorter",
+            tooltip="Poll more often: the next shorter interval (down to 1 s)",
+        ),
+        Binding(
             "K",
             "api_key",
             "API key",
             show=False,
+            priority=True,
             id="api_key",
             tooltip="Enter an API key (masked, used at once, never saved)",
         ),
@@ -94,7 +116,7 @@ class MainScreen(MainActions, Screen[None]):
             "Copy",
             show=False,
             id="copy",
-            tooltip="Copy the selected id and figures (OSC 52: works over SSH)",
+            tooltip="Copy the selected id and figures to the terminal's clipboard (OSC 52)",
         ),
         Binding(
             "e",
@@ -109,6 +131,7 @@ class MainScreen(MainActions, Screen[None]):
             "filter",
             "Filter",
             id="filter",
+            priority=True,
             tooltip="Filter by id text and status words (error, stale, alert too)",
         ),
         Binding(
@@ -131,9 +154,20 @@ class MainScreen(MainActions, Screen[None]):
             "back",
             "Back",
             show=False,
+            priority=True,  # read at once, so the keys typed after it are commands again
             id="back",
             tooltip="Back to the list; clear the filter",
         ),
+        # A way back that is not Esc (GNU screen holds a lone Esc back while the mouse is on).
+        Binding(
+            "backspace",
+            "back",
+            "Back",
+            show=False,
+            id="back_backspace",
+            tooltip="Back to the list from the detail pane (as Esc)",
+        ),
+        Binding("enter", "filter_done", "Done", show=False, priority=True, id="filter_done"),
         Binding(
             "A",
             "alerts",
@@ -226,6 +260,9 @@ class MainScreen(MainActions, Screen[None]):
         self.frame = presenter.frame if presenter.frame is not None else presenter.publish()
         self.campaign_list.focus()
         self.call_after_refresh(self._build_rest)
+        if self.options.key_masked is None and not self.options.demo:
+            # Started without a key: ask for one at once, as the 401 banner's `k` does.
+            self.call_after_refresh(self.action_api_key)
 
     def on_unmount(self) -> None:
         for unsubscribe in self._unsubscribe:
@@ -355,11 +392,6 @@ class MainScreen(MainActions, Screen[None]):
         self.campaign_list.filter_text = event.value.strip()
         self._update_titles()
 
-    @on(Input.Submitted, "#filter-input")
-    def _filter_done(self) -> None:
-        # At once, not after the queue: keys typed right after Enter belong to the list.
-        self.set_focus(self.campaign_list)
-        self.set_class(bool(self.campaign_list.filter_text), "-filtering")
 
     def help_groups(self) -> list[tuple[str, list[Binding]]]:
         """The bindings the help screen lists, grouped; read from the classes themselves."""

@@ -20,7 +20,8 @@ from appizer_tui.api.secret import ApiKey
 from appizer_tui.present.rows import next_sort
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state import format as fmt
-from appizer_tui.ui.controller import AddPlan, clipboard_text
+from appizer_tui.ui.controller import CLIPBOARD_SENT, AddPlan, clipboard_text
+from appizer_tui.ui.widgets.in_order_input import InOrderInput
 
 # The dialogs are imported when opened: nothing of them is needed before the first frame.
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from appizer_tui.ui.screens.export_menu import ExportChoice
     from appizer_tui.ui.widgets.campaign_list import CampaignList
     from appizer_tui.ui.widgets.detail import DetailPane
+
+
+_OPENS_A_FIELD = frozenset({"add", "api_key", "filter"})
+"""Actions of priority keys that open a text field (see MainScreen.BINDINGS)."""
 
 
 class MainActions(Screen[None]):
@@ -72,9 +77,14 @@ class MainActions(Screen[None]):
         self.notify(message, title=title, severity=severity, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = isinstance(self.focused, Input)
+        if action in _OPENS_A_FIELD:
+            return not typing  # a priority key: while typing it is a character
+        if action == "filter_done":
+            return typing  # Enter in the filter field; elsewhere Enter is the list's
         if action == "api_key_on_auth_error":
             auth_error = self.frame is not None and self.frame.auth_error
-            return auth_error and not isinstance(self.focused, Input)
+            return auth_error and not typing
         if action in ("remove", "refresh", "copy") and self.campaign_list.cursor_id is None:
             return None
         return True
@@ -147,6 +157,16 @@ class MainActions(Screen[None]):
         if refused is not None:
             self._toast(refused, severity="warning", title="Pause")
 
+    def action_interval(self, longer: bool) -> None:
+        """`+` polls less often, `-` more often (one step of the controller's INTERVAL_STEPS)."""
+        before = self.store.interval  # the engine keeps it current
+        seconds = self.controller.step_interval(longer)
+        if seconds == before:
+            end = "longest" if longer else "shortest"
+            self._toast(f"Already the {end} interval: {fmt.format_interval(seconds)}")
+        else:
+            self._toast(f"Poll interval: {fmt.format_interval(seconds)}", title="Polling")
+
     def action_api_key(self) -> None:
         """Open the masked API key prompt."""
         from appizer_tui.ui.screens.api_key import ApiKeyScreen
@@ -177,7 +197,9 @@ class MainActions(Screen[None]):
         if view is None:
             return
         self.app.copy_to_clipboard(clipboard_text(view))
-        self._toast(f"Copied {safe_text(view.campaign_id, max_length=80)} and its figures.")
+        # Nothing tells whether the terminal took it (OSC 52 has no answer): say what was done.
+        name = safe_text(view.campaign_id, max_length=80)
+        self._toast(f"{name} and its figures {CLIPBOARD_SENT}", title="Copy")
 
     def action_export(self) -> None:
         """Choose an export, then write it into the export directory."""
@@ -219,9 +241,18 @@ class MainActions(Screen[None]):
         self.add_class("-filtering")
         field = self._filter_field()
         if field is None:
-            field = Input(placeholder="filter: id text or status", id="filter-input", compact=True)
+            field = InOrderInput(
+                placeholder="filter: id text or status", id="filter-input", compact=True
+            )
             await self.query_one("#list-pane").mount(field, before=self.campaign_list)
-        field.focus()
+        # Now, not after the queue (as `focus()` would): the next key read goes to the field.
+        self.set_focus(field)
+
+    def action_filter_done(self) -> None:
+        """Enter in the filter field: keep the filter, back to the list. A priority key, so the
+        keys typed right after it (in the same read) go to the list."""
+        self.set_focus(self.campaign_list)
+        self.set_class(bool(self.campaign_list.filter_text), "-filtering")
 
     def action_sort(self) -> None:
         """Cycle the sort order."""
