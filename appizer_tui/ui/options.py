@@ -20,6 +20,8 @@ class ViewerOptions:
     """The API base URL, shown in the header in demo mode (so a user can curl it)."""
     demo: bool
     """True when watching the built-in simulator: the header says DEMO."""
+    polls: bool = True
+    """False for a replay: nothing is fetched, so no key is asked for."""
     key_masked: str | None
     """The API key as it may be shown (`ApiKey.masked`), or None when no key is set."""
     alert_config: AlertConfig

@@ -8,6 +8,7 @@ real engine say so) and moves the replay clock and source.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar, Protocol
 
 from textual.binding import Binding, BindingType
@@ -75,7 +76,7 @@ class ReplayApp(AppizerApp):
             store=store,
             poller=engine,  # type: ignore[arg-type]  # the Poller's methods, see replay_viewer
             clock=clock,
-            options=options,
+            options=dataclasses.replace(options, polls=False),
             replay_label=engine.label,
         )
         self.replay = engine

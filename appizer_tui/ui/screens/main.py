@@ -260,7 +260,7 @@ class MainScreen(MainActions, Screen[None]):
         self.frame = presenter.frame if presenter.frame is not None else presenter.publish()
         self.campaign_list.focus()
         self.call_after_refresh(self._build_rest)
-        if self.options.key_masked is None and not self.options.demo:
+        if self.options.polls and self.options.key_masked is None and not self.options.demo:
             # Started without a key: ask for one at once, as the 401 banner's `k` does.
             self.call_after_refresh(self.action_api_key)
 
