@@ -86,3 +86,34 @@ async def test_chart_reads_counts_from_zero_one_time_unit_and_a_legend_outside(
 
 def test_each_series_has_its_own_colour() -> None:
     assert len(set(chart_module.SERIES_COLORS.values())) == 4
+
+
+async def test_a_negative_count_from_a_broken_server_is_drawn_at_zero(
+    harness_factory: Factory,
+) -> None:
+    """plotext draws a line to a point outside the axis cell by cell: a count of minus a
+    billion under an axis from 0 once took gigabytes and minutes. Points stay on the axis."""
+    from appizer_tui.api.models import Campaign, CampaignStatus, Stats
+    from appizer_tui.state.history import History
+
+    history = History(capacity=10)
+    for step, delivered in enumerate((100, -1_000_000_000, 300)):
+        stats = Stats(total_recipients=1_000, sent=400, delivered=delivered, failed=4)
+        campaign = Campaign(
+            campaign_id="c", status=CampaignStatus.SENDING, raw_status="sending", stats=stats
+        )
+        history.append(1_700_000_000.0 + 5 * step, campaign)
+    h = harness_factory(ids=["camp_launch_eu"])
+    async with h.app.run_test(size=(200, 60)) as pilot:
+        await h.advance(pilot, 10)
+        chart = h.app.screen.query_one(ChartPanel)
+        for worker in list(h.app.workers):
+            if worker.name == "plotext-import":
+                await worker.wait()
+        await pilot.pause()
+        chart.show("c", history, 1_700_000_010.0, force=True)
+        chart.maybe_replot(force=True)
+        await pilot.pause()
+        drawn = chart.query_one("#chart-plot").render().plain  # type: ignore[attr-defined]
+        counts = re.findall(r"^\s*([\d,]+)\s*[\u2502\u2524\u251c]", drawn, re.M)
+        assert counts and counts[0] != "0" and "0" in counts and "-" not in "".join(counts)

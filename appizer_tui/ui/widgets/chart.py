@@ -196,17 +196,22 @@ class ChartPanel(Widget):
         ticks, labels = time_ticks(data.x)
         for row, names in enumerate(PANELS, start=1):
             panel = plt.subplot(row, 1)
-            top = 0.0
-            for name in names:
-                points = [
+            lines = {
+                name: [
                     (x, y) for x, y in zip(data.x, series[name], strict=True) if math.isfinite(y)
                 ]
+                for name in names
+            }
+            top = max((y for points in lines.values() for _, y in points), default=0.0)
+            count_at, count_text = count_ticks(top)
+            for name, points in lines.items():
                 if points:
                     xs, values = zip(*points, strict=True)
-                    top = max(top, *values)
+                    # Inside the axis's range: plotext draws a line to a point far outside it
+                    # cell by cell (a negative count from a broken server once took gigabytes).
+                    shown = [min(max(v, 0.0), count_at[-1]) for v in values]
                     # No label: the legend is a line above the plot, never over the lines.
-                    panel.plot(list(xs), list(values), color=SERIES_COLORS[name], marker="braille")
-            count_at, count_text = count_ticks(top)
+                    panel.plot(list(xs), shown, color=SERIES_COLORS[name], marker="braille")
             panel.ylim(0, count_at[-1])
             panel.yticks(count_at, count_text)
             panel.xticks(ticks, labels if row == len(PANELS) else [""] * len(ticks))
