@@ -27,11 +27,7 @@ async def test_another_campaign_blanks_the_chart_without_a_layout(
     h = harness_factory()
     async with h.app.run_test(size=(120, 36)) as pilot:
         await h.advance(pilot, 30)
-        chart = h.app.screen.query_one(ChartPanel)
-        for worker in list(h.app.workers):
-            if worker.name == "plotext-import":
-                await worker.wait()
-        await pilot.pause()
+        chart = await loaded_chart(h, pilot)
         plot: Any = chart.query_one("#chart-plot")
         chart.maybe_replot(force=True)
         await pilot.pause()
@@ -55,17 +51,23 @@ async def test_another_campaign_blanks_the_chart_without_a_layout(
         assert layouts and not any(layouts)
 
 
+async def loaded_chart(h: Harness, pilot: Any) -> ChartPanel:
+    """The chart once textual-plotext is imported (a worker does it after the first frame)."""
+    chart = h.app.screen.query_one(ChartPanel)
+    for worker in list(h.app.workers):
+        if worker.name == "plotext-import":
+            await worker.wait()
+    await pilot.pause()
+    return chart
+
+
 async def test_chart_reads_counts_from_zero_one_time_unit_and_a_legend_outside(
     harness_factory: Factory,
 ) -> None:
     h = harness_factory(ids=["camp_launch_eu"])
     async with h.app.run_test(size=(200, 60)) as pilot:
         await h.advance(pilot, 150)
-        chart = h.app.screen.query_one(ChartPanel)
-        for worker in list(h.app.workers):
-            if worker.name == "plotext-import":
-                await worker.wait()
-        await pilot.pause()
+        chart = await loaded_chart(h, pilot)
         chart.maybe_replot(force=True)
         await pilot.pause()
         plot: Any = chart.query_one("#chart-plot")
@@ -106,11 +108,7 @@ async def test_a_negative_count_from_a_broken_server_is_drawn_at_zero(
     h = harness_factory(ids=["camp_launch_eu"])
     async with h.app.run_test(size=(200, 60)) as pilot:
         await h.advance(pilot, 10)
-        chart = h.app.screen.query_one(ChartPanel)
-        for worker in list(h.app.workers):
-            if worker.name == "plotext-import":
-                await worker.wait()
-        await pilot.pause()
+        chart = await loaded_chart(h, pilot)
         chart.show("c", history, 1_700_000_010.0, force=True)
         chart.maybe_replot(force=True)
         await pilot.pause()
