@@ -6,7 +6,6 @@ imported only where a flag is declared or an error is raised.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -161,11 +160,3 @@ def open_connection(*, key_optional: bool = False, **flags: Any) -> Iterator[Con
         yield connection
     finally:
         connection.close()
-
-
-def stdout_is_terminal() -> bool:
-    """True when stdout is a terminal (colour and the full-screen viewer make sense)."""
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -1,10 +1,10 @@
 """Fixtures for the team tests: one real redis-server per test session (per xdist worker),
-emptied before each test; simulator servers on 127.0.0.1."""
+emptied before each test (`serve`, the simulator servers, is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,6 @@ import redis
 sys.path.insert(0, str(Path(__file__).parent))
 
 from redis_support import RedisServer  # noqa: E402
-
-from appizer_tui.sim.app import Simulator  # noqa: E402
-from appizer_tui.sim.scenarios import CampaignSpec, Scenario  # noqa: E402
-from appizer_tui.sim.server import RunningServer, start_server  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -38,17 +34,3 @@ def redis_server(redis_session: RedisServer) -> Iterator[RedisServer]:
     redis_session.start()
 
 
-@pytest.fixture
-def serve() -> Iterator[Callable[..., RunningServer]]:
-    """Start a simulator server for these campaign specs (stopped after the test)."""
-    servers: list[RunningServer] = []
-
-    def start(*specs: CampaignSpec, **options: object) -> RunningServer:
-        simulator = Simulator(Scenario(campaigns=specs), **options)  # type: ignore[arg-type]
-        server = start_server(simulator)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
