@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import platformdirs
 
+from appizer_tui.alerts import defaults as alert_defaults
 from appizer_tui.api.secret import ApiKey
 from appizer_tui.api.urls import DEFAULT_BASE_URL, check_base_url
-from appizer_tui.polling.interval import MAX_INTERVAL, MIN_INTERVAL
+from appizer_tui.polling.interval import DEFAULT_INTERVAL, MAX_INTERVAL, MIN_INTERVAL
 
 if TYPE_CHECKING:
     from appizer_tui.team.redis_url import RedisUrl
@@ -77,7 +78,8 @@ class Setting(NamedTuple):
     default: Any = None
     """The value when no source gives one, or a function of no arguments that makes it."""
     default_text: str = ""
-    """The default as the README and --help say it (else the default's own text)."""
+    """The default as the README and --help say it, "{}" standing for the value (else the
+    default's own text)."""
     env: str | None = None
     in_file: bool = True
     check: Check | None = None
@@ -94,10 +96,13 @@ class Setting(NamedTuple):
 
     def shown_default(self) -> str:
         """The default in words."""
+        if self.kind is bool and not self.default_text:
+            return "off"
+        if "{}" in self.default_text:
+            value = self.default_value()
+            return self.default_text.format(f"{value:g}" if self.kind is float else value)
         if self.default_text:
             return self.default_text
-        if self.kind is bool:
-            return "off"
         value = self.default_value()
         return f"{value:g}" if self.kind is float else f"`{value}`"
 
@@ -229,8 +234,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between polls of a sending campaign (1-300).",
         "poll interval",
         kind=float,
-        default=5.0,
-        default_text=f"5 s ({MIN_INTERVAL:g} to {MAX_INTERVAL:g})",
+        default=DEFAULT_INTERVAL,
+        default_text=f"{{}} s ({MIN_INTERVAL:g} to {MAX_INTERVAL:g})",
         check=_within(MIN_INTERVAL, MAX_INTERVAL),
         commands=POLLING_COMMANDS,
         metavar="SECONDS",
@@ -253,7 +258,6 @@ SETTINGS: tuple[Setting, ...] = (
         "share of the key's budget",
         kind=float,
         default=1.0,
-        default_text="1.0",
         check=_share,
         commands=POLLING_COMMANDS,
         metavar="F",
@@ -264,7 +268,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Alert when a campaign's failure rate, failed / (sent + failed), reaches F.",
         "failure-rate alert",
         kind=float,
-        default=0.05,
+        default=alert_defaults.FAILURE_RATE,
         check=_share,
         commands=POLLING_COMMANDS,
         metavar="F",
@@ -276,8 +280,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Sends attempted (sent + failed) before the rate alerts apply.",
         "attempts before rate alerts",
         kind=int,
-        default=200,
-        default_text="200",
+        default=alert_defaults.MIN_ATTEMPTS,
+        default_text="{}",
         check=_at_least_zero,
         commands=POLLING_COMMANDS,
         metavar="N",
@@ -289,8 +293,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Alert when a sending campaign makes no progress for SECONDS.",
         "stall alert",
         kind=float,
-        default=120.0,
-        default_text="120 s",
+        default=alert_defaults.STALL_AFTER,
+        default_text="{} s",
         check=_positive,
         commands=POLLING_COMMANDS,
         metavar="SECONDS",

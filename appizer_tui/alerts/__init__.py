@@ -1,6 +1,7 @@
 """Alerts: launch rules evaluated once per change, and the channels that carry them to people.
 
-- `rules.py`: `AlertConfig` and `AlertEngine` (the rules, their hysteresis, what is firing).
+- `rules.py`: `AlertConfig` and `AlertEngine` (the rules, their hysteresis, what is firing);
+  `defaults.py` their default thresholds (also shown by `--help`).
 - `alert.py`: `Alert`, one transition with the documented JSON fields.
 - `notify.py`: desktop notifications through the terminal (OSC 777, OSC 9, the bell).
 - `hooks.py`: `HookRunner`, the `--on-alert` command, run without a shell.

@@ -37,6 +37,7 @@ from typing import Final
 
 import msgspec
 
+from appizer_tui.alerts import defaults
 from appizer_tui.alerts.alert import (
     API,
     CANCELLED,
@@ -78,11 +79,11 @@ class AlertConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     `msgspec.ValidationError` naming the key.
     """
 
-    failure_rate: float = 0.05
+    failure_rate: float = defaults.FAILURE_RATE
     """Failure rate (a fraction) at or above which `failure_rate` fires."""
-    min_attempts: int = 200
+    min_attempts: int = defaults.MIN_ATTEMPTS
     """Sends attempted (sent + failed) before the rate rules apply."""
-    stall_after: float = 120.0
+    stall_after: float = defaults.STALL_AFTER
     """Seconds without growth of sent + failed after which a sending campaign is `stalled`."""
     delivery_rate: float | None = None
     """Delivery rate floor (a fraction) below which `delivery_rate` fires; None: off."""

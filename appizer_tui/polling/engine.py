@@ -25,7 +25,7 @@ from appizer_tui.polling.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from appizer_tui.polling.budget import RateBudget
 from appizer_tui.polling.clock import Clock
 from appizer_tui.polling.conditions import Conditions
-from appizer_tui.polling.interval import check_interval
+from appizer_tui.polling.interval import DEFAULT_INTERVAL, check_interval
 from appizer_tui.polling.lifecycle import Cadence, Track
 from appizer_tui.polling.outage import OutageTracker
 from appizer_tui.polling.runner import CampaignRunner, CampaignSource
@@ -53,7 +53,7 @@ class Poller:
         store: CampaignStore,
         clock: Clock,
         *,
-        interval: float = 5.0,
+        interval: float = DEFAULT_INTERVAL,
         max_rpm: float | None = None,
         budget_share: float = 1.0,
         tail_interval: float = 60.0,

@@ -1,8 +1,10 @@
-"""The poll interval's range: the engine enforces it, and the settings table (`--interval`, the
-config file) checks values against it. Nothing imported, so `--help` stays light."""
+"""The poll interval's default and range: the engine enforces the range, and the settings table
+(`--interval`, the config file) takes the default and checks values against the range. Nothing
+imported, so `--help` stays light."""
 
 from __future__ import annotations
 
+DEFAULT_INTERVAL = 5.0
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 300.0
 

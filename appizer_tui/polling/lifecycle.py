@@ -21,6 +21,7 @@ import msgspec
 
 from appizer_tui.api.models import Campaign, CampaignStatus
 from appizer_tui.polling.backoff import Backoff, grace_delay
+from appizer_tui.polling.interval import DEFAULT_INTERVAL
 from appizer_tui.state.model import Phase
 
 STOP = math.inf
@@ -30,7 +31,7 @@ STOP = math.inf
 class Cadence(msgspec.Struct, frozen=True):
     """The timing settings the rules need."""
 
-    interval: float = 5.0
+    interval: float = DEFAULT_INTERVAL
     tail_interval: float = 60.0
     tail_duration: float = 1800.0
     tail_quiet_polls: int = 5
