@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from appizer_tui.history.reader import HistoryReader, RecordedSample, Recording
-from appizer_tui.plain.watch import WatchSession
 from appizer_tui.plain.watch_output import JsonlPrinter
+from appizer_tui.plain.watch_session import WatchSession
 from appizer_tui.polling.replay import ReplayClock, ReplaySource
 from appizer_tui.state.export import HISTORY_SERIES, Record, history_records
 from appizer_tui.state.history import MIN_CAPACITY, History

@@ -12,8 +12,9 @@ from appizer_tui.alerts.alert import Alert
 from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.rules import AlertConfig, AlertEngine
 from appizer_tui.api.models import Campaign, CampaignStatus, Stats
-from appizer_tui.plain.watch import WatchSession, alert_presenter
+from appizer_tui.plain.watch import alert_presenter
 from appizer_tui.plain.watch_output import JsonlPrinter
+from appizer_tui.plain.watch_session import WatchSession
 from appizer_tui.polling.clock import FakeClock
 from appizer_tui.present.frame import Frame
 from appizer_tui.present.presenter import Presenter
