@@ -4,9 +4,9 @@ This is a thin front end on the same engine, store, presenter and alert rules as
 `Poller` fetches and writes a `CampaignStore`, and a `WatchSession` (watch_session.py) listens
 to the store's events (update, terminal and error lines) and to the viewer's `Presenter`, whose
 frames carry the `AlertEngine`'s transitions (alert lines; the desktop notification and the
-`--on-alert` hook get them from the presenter too). It never polls, sleeps between requests, computes a rate or
-decides an alert itself, so the budget, backoff, 404 grace, outage probing, rate math and
-alerts are exactly the viewer's.
+`--on-alert` hook get them from the presenter too). It never polls, sleeps between requests,
+computes a rate or decides an alert itself, so the budget, backoff, 404 grace, outage probing,
+rate math and alerts are exactly the viewer's.
 
 Exit status (see `exit_code`): a signal gives 128 + its number, a closed output pipe 141, an auth
 error 3, a base URL that is not the API 6; then, only with `exit_status=True`: 4 if any

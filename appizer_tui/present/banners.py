@@ -89,6 +89,24 @@ class RetryState(msgspec.Struct, frozen=True):
     next_probe_at: float | None = None
 
 
+def first_data_or_banner_changed(shown: CampaignView, view: CampaignView) -> bool:
+    """The selected campaign's detail must change at once (not at the next frame's cadence):
+    another campaign, its first data, or its banner appearing or going."""
+    return (
+        shown.campaign_id != view.campaign_id
+        or (shown.campaign is None) != (view.campaign is None)
+        or (shown.error is None) != (view.error is None)
+        or (shown.phase is Phase.NOT_FOUND) != (view.phase is Phase.NOT_FOUND)
+    )
+
+
+def global_counting(state: GlobalState, now: float) -> bool:
+    """A global banner counts seconds: a 429 pause, or an offline probe."""
+    return (
+        state.rate_limited_until is not None and state.rate_limited_until > now
+    ) or state.offline_since is not None
+
+
 def retry_state(state: GlobalState) -> RetryState | None:
     """The global hold on retries for the store's global state (None when there is none)."""
     if state.paused or state.auth_error is not None:

@@ -27,10 +27,15 @@ from appizer_tui.alerts.channels import AlertChannels
 from appizer_tui.alerts.rules import AlertEngine
 from appizer_tui.polling.clock import Clock
 from appizer_tui.present import cadence
-from appizer_tui.present.banners import global_lines, retry_state
+from appizer_tui.present.banners import (
+    first_data_or_banner_changed,
+    global_counting,
+    global_lines,
+    retry_state,
+)
 from appizer_tui.present.frame import DetailProps, Frame, HeaderState, Toast
 from appizer_tui.present.rows import RowProps, changes_with_time, row_props
-from appizer_tui.present.status import BudgetProps, budget_props
+from appizer_tui.present.status import BudgetProps, budget_props, shows_at_once
 from appizer_tui.present.toasts import alert_toast
 from appizer_tui.safe_text import safe_text
 from appizer_tui.state.events import (
@@ -41,7 +46,7 @@ from appizer_tui.state.events import (
     GlobalChanged,
     StoreEvent,
 )
-from appizer_tui.state.model import CampaignView, GlobalState, Phase
+from appizer_tui.state.model import CampaignView, GlobalState
 from appizer_tui.state.store import CampaignStore
 
 log = logging.getLogger(__name__)
@@ -211,16 +216,9 @@ class Presenter:
         return frame.selected
 
     def _urgent_for_detail(self, view: CampaignView) -> bool:
-        """The selected campaign's first data, or a change of its banner, shows at once."""
         frame = self._frame
         shown = frame.detail.view if frame is not None and frame.detail is not None else None
-        if shown is None or shown.campaign_id != view.campaign_id:
-            return True
-        return (
-            (shown.campaign is None) != (view.campaign is None)
-            or (shown.error is None) != (view.error is None)
-            or (shown.phase is Phase.NOT_FOUND) != (view.phase is Phase.NOT_FOUND)
-        )
+        return shown is None or first_data_or_banner_changed(shown, view)
 
     # ----- the loop ----------------------------------------------------------------------
 
@@ -331,7 +329,7 @@ class Presenter:
         detail = self._detail(views, now, state)
         if detail is not None and detail.view.error is not None:
             counting = counting or detail.view.error.next_retry_at is not None
-        counting = counting or _global_counting(state, now)
+        counting = counting or global_counting(state, now)
         self._global_shown = state
         self._seq += 1
         return Frame(
@@ -396,7 +394,7 @@ class Presenter:
         )
 
     def _status(self, state: GlobalState, now: float, previous: Frame | None) -> BudgetProps:
-        live = bool(self._live) or _global_counting(state, now)
+        live = bool(self._live) or global_counting(state, now)
         budget = state.budget
         if not live:
             # With no frames coming, a countdown would freeze: leave the reset time out.
@@ -413,29 +411,7 @@ class Presenter:
         if self.channels is not None and self.channels.problem is not None:
             props = replace(props, problem=self.channels.problem)
         old = previous.status if previous is not None else None
-        urgent = old is None or (
-            old.count_429,
-            old.overrun,
-            old.cadence,
-            bool(old.server),
-            old.team,
-            old.problem,
-        ) != (
-            props.count_429,
-            props.overrun,
-            props.cadence,
-            bool(props.server),
-            props.team,
-            props.problem,
-        )
-        if urgent or not live or now - self._status_at >= self.status_seconds:
+        if shows_at_once(old, props) or not live or now - self._status_at >= self.status_seconds:
             self._status_at = now
             return props
         return old if old is not None else props
-
-
-def _global_counting(state: GlobalState, now: float) -> bool:
-    """A global banner counts seconds: a 429 pause, or an offline probe."""
-    return (
-        state.rate_limited_until is not None and state.rate_limited_until > now
-    ) or state.offline_since is not None

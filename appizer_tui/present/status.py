@@ -62,3 +62,21 @@ def budget_props(
         fmt.polling_interval(budget, interval),
         fmt.budget_sentence(budget, short=True),
     )
+
+
+def shows_at_once(old: BudgetProps | None, new: BudgetProps) -> bool:
+    """True when the line changed in a way that matters now (429s, an overrun, the cadence, the
+    server's figures appearing or going, the team state, a channel problem); the counts alone
+    are redrawn every `cadence.STATUS_SECONDS`."""
+    return old is None or _what_matters(old) != _what_matters(new)
+
+
+def _what_matters(props: BudgetProps) -> tuple[object, ...]:
+    return (
+        props.count_429,
+        props.overrun,
+        props.cadence,
+        bool(props.server),
+        props.team,
+        props.problem,
+    )
