@@ -12,7 +12,7 @@ To add a setting:
      field; its flag without the dashes, in snake case, is the config key unless `key` names
      another, "table.key" for a key in a `[table]`; `commands` says which
      commands take the flag, `in_file` and `env` where else it may come from, `check` what values
-     are refused and what a value becomes);
+     are refused and what a value becomes: a function of `appizer_tui.settings_checks`);
   2. add the typed field to `Settings`, in the same place (tests/cli checks that they agree);
   3. use `settings.<name>` where it matters, and paste `python -m appizer_tui.settings_table` into
      the README's Configuration table.
@@ -20,18 +20,19 @@ To add a setting:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import platformdirs
 
+from appizer_tui import settings_checks as checks
 from appizer_tui.alerts import defaults as alert_defaults
-from appizer_tui.api.secret import ApiKey
-from appizer_tui.api.urls import DEFAULT_BASE_URL, check_base_url
+from appizer_tui.api.urls import DEFAULT_BASE_URL
 from appizer_tui.polling.interval import DEFAULT_INTERVAL, MAX_INTERVAL, MIN_INTERVAL
+from appizer_tui.settings_checks import Check
 
 if TYPE_CHECKING:
+    from appizer_tui.api.secret import ApiKey
     from appizer_tui.team.redis_url import RedisUrl
 
 APP_NAME = "appizer-tui"
@@ -55,10 +56,6 @@ def default_watchlist_path() -> Path:
 def default_history_path() -> Path:
     """Where every poll is recorded (see `appizer_tui.history`)."""
     return platformdirs.user_state_path(APP_NAME) / "history.sqlite3"
-
-
-Check = Callable[[Any, Mapping[str, Any]], Any]
-"""(value, the other settings' values) -> the value to use; raises ValueError saying why not."""
 
 
 class Setting(NamedTuple):
@@ -107,86 +104,6 @@ class Setting(NamedTuple):
         return f"{value:g}" if self.kind is float else f"`{value}`"
 
 
-def _within(low: float, high: float) -> Check:
-    def check(value: Any, _: Mapping[str, Any]) -> float:
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low:g} and {high:g}, not {value:g}")
-        return float(value)
-
-    return check
-
-
-def _share(value: Any, _: Mapping[str, Any]) -> float:
-    if not 0 < value <= 1:
-        raise ValueError(f"must be more than 0 and at most 1, not {value:g}")
-    return float(value)
-
-
-def _at_least_zero(value: Any, _: Mapping[str, Any]) -> int:
-    if value < 0:
-        raise ValueError(f"must be 0 or more, not {value}")
-    return int(value)
-
-
-def _positive(value: Any, _: Mapping[str, Any]) -> float:
-    if not value > 0:
-        raise ValueError(f"must be more than 0, not {value:g}")
-    return float(value)
-
-
-def _rule_names(value: Any, _: Mapping[str, Any]) -> tuple[str, ...]:
-    if not value:
-        return ()
-    from appizer_tui.alerts.alert import RULE_NAMES  # only when there is a name to check
-
-    unknown = [name for name in value if name not in RULE_NAMES]
-    if unknown:
-        raise ValueError(f"unknown rule {unknown[0]!r}; the rules are {', '.join(RULE_NAMES)}")
-    return tuple(dict.fromkeys(value))
-
-
-def _notify_mode(value: Any, _: Mapping[str, Any]) -> str:
-    from appizer_tui.alerts import NOTIFY_MODES
-
-    if value not in NOTIFY_MODES:
-        raise ValueError(f"must be one of {', '.join(NOTIFY_MODES)}, not {value!r}")
-    return str(value)
-
-
-def _hook_command(value: Any, _: Mapping[str, Any]) -> str | None:
-    from appizer_tui.alerts.hooks import hook_argv
-
-    if not value:
-        return None
-    hook_argv(value)  # refuses an empty command or unbalanced quotes
-    return str(value)
-
-
-def _api_key(value: Any, _: Mapping[str, Any]) -> ApiKey | None:
-    return ApiKey(value) if value else None
-
-
-def _base_url(value: Any, others: Mapping[str, Any]) -> str:
-    return check_base_url(value, insecure=bool(others.get("insecure")))
-
-
-def _days(value: Any, _: Mapping[str, Any]) -> float:
-    if not 0 < value <= 36_500:
-        raise ValueError(f"must be more than 0 and at most 36500, not {value:g}")
-    return float(value)
-
-
-def _path(value: Any, _: Mapping[str, Any]) -> Path:
-    return Path(value).expanduser()
-
-
-def _redis_url(value: Any, _: Mapping[str, Any]) -> RedisUrl | None:
-    # Imported here: the team package is not needed for --help. Its errors mask the password.
-    from appizer_tui.team.redis_url import RedisUrl
-
-    return RedisUrl(value) if value else None
-
-
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "api_key",
@@ -194,7 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
         "API key. Never saved.",
         "API key",
         env="APPIZER_API_KEY",
-        check=_api_key,
+        check=checks.api_key,
         default_text="none (`--demo` needs none)",
         metavar="KEY",
     ),
@@ -205,7 +122,7 @@ SETTINGS: tuple[Setting, ...] = (
         "base URL",
         default=DEFAULT_BASE_URL,
         env="APPIZER_BASE_URL",
-        check=_base_url,
+        check=checks.base_url,
         commands=ALL_COMMANDS | HISTORY_COMMANDS,
         metavar="URL",
     ),
@@ -236,7 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         kind=float,
         default=DEFAULT_INTERVAL,
         default_text=f"{{}} s ({MIN_INTERVAL:g} to {MAX_INTERVAL:g})",
-        check=_within(MIN_INTERVAL, MAX_INTERVAL),
+        check=checks.within(MIN_INTERVAL, MAX_INTERVAL),
         commands=POLLING_COMMANDS,
         metavar="SECONDS",
     ),
@@ -247,7 +164,7 @@ SETTINGS: tuple[Setting, ...] = (
         "requests per minute",
         kind=float,
         default_text="the server's `X-RateLimit-Limit`, else 500",
-        check=_within(1.0, 100_000.0),
+        check=checks.within(1.0, 100_000.0),
         commands=POLLING_COMMANDS,
         metavar="N",
     ),
@@ -258,7 +175,7 @@ SETTINGS: tuple[Setting, ...] = (
         "share of the key's budget",
         kind=float,
         default=1.0,
-        check=_share,
+        check=checks.share,
         commands=POLLING_COMMANDS,
         metavar="F",
     ),
@@ -269,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
         "failure-rate alert",
         kind=float,
         default=alert_defaults.FAILURE_RATE,
-        check=_share,
+        check=checks.share,
         commands=POLLING_COMMANDS,
         metavar="F",
         key="alerts.failure_rate",
@@ -282,7 +199,7 @@ SETTINGS: tuple[Setting, ...] = (
         kind=int,
         default=alert_defaults.MIN_ATTEMPTS,
         default_text="{}",
-        check=_at_least_zero,
+        check=checks.at_least_zero,
         commands=POLLING_COMMANDS,
         metavar="N",
         key="alerts.min_attempts",
@@ -295,7 +212,7 @@ SETTINGS: tuple[Setting, ...] = (
         kind=float,
         default=alert_defaults.STALL_AFTER,
         default_text="{} s",
-        check=_positive,
+        check=checks.positive,
         commands=POLLING_COMMANDS,
         metavar="SECONDS",
         key="alerts.stall_after",
@@ -307,7 +224,7 @@ SETTINGS: tuple[Setting, ...] = (
         "delivery-rate alert",
         kind=float,
         default_text="off",
-        check=_share,
+        check=checks.share,
         commands=POLLING_COMMANDS,
         metavar="F",
         key="alerts.delivery_rate",
@@ -320,7 +237,7 @@ SETTINGS: tuple[Setting, ...] = (
         "alert rules switched off",
         default=(),
         default_text="none",
-        check=_rule_names,
+        check=checks.rule_names,
         commands=POLLING_COMMANDS,
         metavar="RULE",
         key="alerts.disabled",
@@ -333,7 +250,7 @@ SETTINGS: tuple[Setting, ...] = (
         " osc777, bell or off.",
         "desktop notification",
         default="auto",
-        check=_notify_mode,
+        check=checks.notify_mode,
         commands=ALERT_CHANNELS,
         metavar="auto|osc9|osc777|bell|off",
     ),
@@ -343,7 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Run CMD (no shell) once per alert, with the alert as one line of JSON on its stdin.",
         "alert hook command",
         default_text="none",
-        check=_hook_command,
+        check=checks.hook_command,
         commands=ALERT_CHANNELS,
         metavar="CMD",
     ),
@@ -354,7 +271,7 @@ SETTINGS: tuple[Setting, ...] = (
         "watchlist file",
         default=default_watchlist_path,
         default_text="`<user state dir>/appizer-tui/watchlist.json`",
-        check=_path,
+        check=checks.path,
         commands=VIEWER,
         metavar="PATH",
     ),
@@ -375,7 +292,7 @@ SETTINGS: tuple[Setting, ...] = (
         "export folder",
         default=Path.cwd,
         default_text="the current folder",
-        check=_path,
+        check=checks.path,
         commands=VIEWER,
         metavar="DIR",
     ),
@@ -386,7 +303,7 @@ SETTINGS: tuple[Setting, ...] = (
         "this Redis (redis://, rediss://, unix://; a password in it is never shown).",
         "team mode: a Redis URL",
         env="APPIZER_REDIS_URL",
-        check=_redis_url,
+        check=checks.redis_url,
         default_text="none (each process polls alone)",
         commands=POLLING_COMMANDS,
         metavar="URL",
@@ -399,7 +316,7 @@ SETTINGS: tuple[Setting, ...] = (
         "history file",
         default=default_history_path,
         default_text="`<user state dir>/appizer-tui/history.sqlite3`",
-        check=_path,
+        check=checks.path,
         commands=HISTORY_COMMANDS,
         metavar="PATH",
     ),
@@ -421,7 +338,7 @@ SETTINGS: tuple[Setting, ...] = (
         kind=float,
         default=30.0,
         default_text="30 days",
-        check=_days,
+        check=checks.days,
         commands=HISTORY_COMMANDS,
         metavar="DAYS",
     ),
