@@ -108,3 +108,27 @@ async def test_help_and_key_prompt_never_run_words_together(harness_factory: Fac
         await pilot.pause()
         shown = " ".join(text_of(w) for w in h.app.screen.query(".help-group"))
         assert "\u2298 cancelled" in shown and "cancelled cancelled" not in shown
+
+
+@pytest.mark.parametrize("size", [(200, 60), (120, 36)])
+async def test_totals_show_every_sum_of_a_whole_launch(
+    harness_factory: Factory, size: tuple[int, int]
+) -> None:
+    from appizer_tui.ui.widgets.totals import TotalsLine
+
+    h = harness_factory()  # the eight demo campaigns: five- and six-digit sums
+    async with h.app.run_test(size=size) as pilot:
+        await h.advance(pilot, 60)
+        drawn = drawn_text(h.app.screen.query_one(TotalsLine))
+        sums = dict.fromkeys(("total_recipients", "sent", "delivered", "opened", "clicked"), 0)
+        sums["failed"] = 0
+        for campaign_id in h.store.ids():
+            stats = h.truth_at_fetch(campaign_id)["stats"]
+            for name in sums:
+                sums[name] += stats[name]
+        labels = ("recipients", "sent", "delivered", "opened", "clicked", "failed")
+        for label, total in zip(labels, sums.values(), strict=True):
+            # Never cut, never split over two lines (a wrapped label would miss its value).
+            assert f"{label} {total:,}" in drawn, (label, total, drawn)
+        rates = ("delivery", "open", "click", "failure")
+        assert all(f"{rate} " in drawn for rate in rates), drawn
