@@ -59,13 +59,28 @@ def test_a_word_typed_in_one_write_after_slash_is_the_filter(
         assert process.wait() == 0
 
 
+def test_keys_typed_after_the_enter_that_closes_a_dialog_reach_the_list(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    with viewer(server, tmp_path, "camp_launch_eu", "camp_promo_br") as process:
+        process.wait_for(b"sending")
+        mark = len(process.output)
+        # One write: add a campaign, then filter, as a fast typist over SSH sends it.
+        process.send("acamp_flash_sale\r/promo")
+        process.wait_for(lambda out: campaign_count(out) == 3, since=mark)
+        process.wait_for(b"filter: promo (1)", since=mark)
+        process.send(b"\x03")
+        assert process.wait() == 0
+
+
 def test_no_key_opens_the_viewer_on_the_key_prompt(server: RunningServer, tmp_path: Path) -> None:
     with viewer(server, tmp_path, "camp_launch_eu", key=False) as process:
         process.wait_for(b"API key")
         process.wait_for(b"No key is set")
         mark = len(process.output)
-        process.send(DEMO_API_KEY + "\r")
+        process.send(DEMO_API_KEY + "\r/launch")  # the keys after Enter reach the list
         process.wait_for(b"sending", since=mark)
+        process.wait_for(b"filter: launch (1)", since=mark)
         assert DEMO_API_KEY not in process.text()
         process.send(b"\x03")
         assert process.wait() == 0

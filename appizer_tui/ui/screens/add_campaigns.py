@@ -40,7 +40,10 @@ class AddCampaignsScreen(ModalScreen[AddPlan | None]):
                 classes="dialog-help",
             )
             yield InOrderInput(
-                placeholder="camp_123 camp_456", id="add-input", select_on_focus=False
+                placeholder="camp_123 camp_456",
+                id="add-input",
+                select_on_focus=False,
+                on_submit=self._submit,
             )
             yield Static(Content(""), id="add-preview", classes="dialog-preview")
 
@@ -51,11 +54,10 @@ class AddCampaignsScreen(ModalScreen[AddPlan | None]):
         style = "$text-error" if plan.refused else "$text-muted"
         preview.update(Content.styled(plan.summary(), style))
 
-    @on(Input.Submitted, "#add-input")
-    def _submit(self, event: Input.Submitted) -> None:
+    def _submit(self, value: str) -> None:
         if not self.is_active:
             return  # Enter pressed twice: this dialog is already closed
-        plan = plan_add(event.value, self._watched)
+        plan = plan_add(value, self._watched)
         if not (plan.valid or plan.refused or plan.already):
             self.dismiss(None)
             return

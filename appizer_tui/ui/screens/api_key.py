@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import constants, on
+from textual import constants
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -53,24 +53,24 @@ class ApiKeyScreen(ModalScreen[ApiKey | None]):
                 Content(f"{current}\nThe new key is used from the next request; it is not saved."),
                 classes="dialog-help",
             )
-            yield InOrderInput(placeholder="sk_live_...", password=True, id="key-input")
+            yield InOrderInput(
+                placeholder="sk_live_...", password=True, id="key-input", on_submit=self._submit
+            )
             yield Static(Content(""), id="key-error", classes="dialog-preview")
 
-    @on(Input.Submitted, "#key-input")
-    def _submit(self, event: Input.Submitted) -> None:
-        event.stop()  # handled here: bubbling on would carry the key past the closed prompt
+    def _submit(self, value: str) -> None:
         if not self.is_active:
             return  # Enter pressed twice: this dialog is already closed
-        if not event.value:
+        if not value:
             self.dismiss(None)  # Enter on an empty field closes, as Esc does
             return
         try:
-            key = ApiKey(event.value)
+            key = ApiKey(value)
         except ValueError as exc:
             self.query_one("#key-error", Static).update(Content.styled(str(exc), "$text-error"))
             return
         # Clear the field so the key does not linger in a widget's state.
-        event.input.value = ""
+        self.query_one("#key-input", Input).value = ""
         self.dismiss(key)
 
     def action_cancel(self) -> None:
