@@ -10,8 +10,12 @@ inflated) and can change a cadence constant or leave the chart out, to see what 
 buy. The window opens 10 s after the first data (SIGUSR1) and closes after `--seconds`
 (SIGUSR2: the child writes its figures as JSON).
 
+`--watch` measures `appizer-tui watch` on the same campaigns instead (the same engine and
+presenter without Textual: what polling alone costs).
+
     python benchmarks/profile_watching.py [--seconds 60] [--no-chart]
         [--cadence CHART_MIN_INTERVAL=30] [--cadence FRAME_SECONDS=3]
+    python benchmarks/profile_watching.py --watch [--seconds 60]
 """
 
 from __future__ import annotations
@@ -104,6 +108,28 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return result
 
 
+def watch_only(base_url: str, ids: list[str], seconds: float, home: Path, simulator: Any) -> int:
+    """`appizer-tui watch` on `ids`, its output to /dev/null: its CPU over the same window."""
+    import subprocess
+
+    command = b.appizer_command(
+        "watch", "--base-url", base_url, "--api-key", b.DEMO_KEY, "--interval", "5", *ids
+    )
+    env = b.isolated_env(home)
+    quiet = subprocess.DEVNULL
+    with subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet) as process:
+        time.sleep(5.0 + WARMUP)  # start-up and the first polls, spread over one interval
+        window = b.cpu_window(process.pid, seconds, lambda: simulator.requests_served)
+        process.terminate()
+    print(b.machine())
+    print(f"`watch` on 50 sending campaigns at 5 s, {window.wall:.0f} s window")
+    print(
+        f"process: {window.cpu:.2f} CPU s ({100 * window.cpu / window.wall:.2f} % of a core),"
+        f" {window.requests} requests"
+    )
+    return 0
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--child"]:
         out, cadence, no_chart = sys.argv[2], json.loads(sys.argv[3]), sys.argv[4] == "1"
@@ -113,6 +139,7 @@ def main() -> int:
     arguments.add_argument("--seconds", type=float, default=60.0)
     arguments.add_argument("--cadence", action="append", default=[], metavar="NAME=VALUE")
     arguments.add_argument("--no-chart", action="store_true")
+    arguments.add_argument("--watch", action="store_true", help="`watch` instead of the viewer")
     args = arguments.parse_args()
     from appizer_tui.sim.app import Simulator
     from appizer_tui.sim.ratelimit import RateLimit
@@ -126,6 +153,8 @@ def main() -> int:
         b.sim_server(simulator) as server,
         tempfile.TemporaryDirectory() as scratch,
     ):
+        if args.watch:
+            return watch_only(server.base_url, ids, args.seconds, home, simulator)
         out = Path(scratch) / "figures.json"
         viewer = b.viewer_command(server.base_url, ids, "--interval", "5")
         viewer = viewer[viewer.index("--base-url") :]  # without the launcher
