@@ -27,7 +27,7 @@ from appizer_tui.state.events import (
     GlobalChanged,
     StoreEvent,
 )
-from appizer_tui.state.model import ErrorInfo, GlobalState
+from appizer_tui.state.model import ErrorInfo, GlobalState, rate_limited_error
 from appizer_tui.state.store import CampaignStore
 
 CLEARED = "cleared"
@@ -129,7 +129,7 @@ class Recorder:
         until = state.rate_limited_until
         if until != old.rate_limited_until:
             if until is not None:
-                self._error(None, _rate_limited(until, now))
+                self._error(None, rate_limited_error(until, now))
             else:
                 self._error(None, _cleared("rate_limited", now))
         if state.offline_since != old.offline_since:
@@ -141,17 +141,6 @@ class Recorder:
 
 def _cleared(kind: str, now: float) -> ErrorInfo:
     return ErrorInfo(kind=CLEARED, title="Cleared", message=f"{kind} ended", code=kind, since=now)
-
-
-def _rate_limited(until: float, now: float) -> ErrorInfo:
-    return ErrorInfo(
-        kind="rate_limited",
-        title="Rate limited",
-        message="the API key's request limit is spent",
-        http_status=429,
-        since=now,
-        next_retry_at=until,
-    )
 
 
 def _offline(since: float, next_probe_at: float | None) -> ErrorInfo:

@@ -23,7 +23,7 @@ from appizer_tui.state.events import (
     StoreEvent,
 )
 from appizer_tui.state.format import format_clock_time, format_countdown
-from appizer_tui.state.model import ErrorInfo, Phase
+from appizer_tui.state.model import ErrorInfo, Phase, rate_limited_error
 from appizer_tui.state.store import CampaignStore
 
 AUTH_NOTE = "stopping: set a valid key (APPIZER_API_KEY or --api-key)"
@@ -166,14 +166,7 @@ class WatchSession:
         until = state.rate_limited_until
         if until is not None and round(until) != self._rate_limit_key:
             self._rate_limit_key = round(until)
-            error = ErrorInfo(
-                kind="rate_limited",
-                title="Rate limited",
-                message="the API key's request limit is spent",
-                http_status=429,
-                since=now,
-                next_retry_at=until,
-            )
+            error = rate_limited_error(until, now)
             wait = format_countdown(until - now)
             note = f"all polling resumes at {format_clock_time(until)} ({wait})"
             self.printer.global_error(error, now, note)

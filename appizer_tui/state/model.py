@@ -57,6 +57,19 @@ class ErrorInfo(msgspec.Struct, frozen=True):
     """Consecutive failures in this streak."""
 
 
+
+def rate_limited_error(until: float, now: float) -> ErrorInfo:
+    """The key's 429 pause as an error record (for `watch`'s line and the history), from `now`
+    until wall time `until`."""
+    return ErrorInfo(
+        kind="rate_limited",
+        title="Rate limited",
+        message="the API key's request limit is spent",
+        http_status=429,
+        since=now,
+        next_retry_at=until,
+    )
+
 class Metrics(msgspec.Struct, frozen=True):
     """Values derived from a campaign's counters and history; None where undefined.
 
